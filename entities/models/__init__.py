@@ -1,0 +1,16 @@
+from .entities import Entity
+from .facts import Address, BirthDate, BirthPlace, IdentityDocument, Listing, Name, Nationality
+from .sources import Source, SourceRecord
+
+__all__ = [
+    "Address",
+    "BirthDate",
+    "BirthPlace",
+    "Entity",
+    "IdentityDocument",
+    "Listing",
+    "Name",
+    "Nationality",
+    "Source",
+    "SourceRecord",
+]

@@ -1,0 +1,70 @@
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from importers.base import ImportFailed, importer_slugs
+from importers.choices import ImportTrigger
+from importers.services import import_source
+
+
+class Command(BaseCommand):
+    help = "Import a source list into the registry, e.g. `import_source un-sc --file consolidated.xml`."
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", help=f"The source to import: one of {', '.join(importer_slugs())}.")
+        where = parser.add_mutually_exclusive_group()
+        where.add_argument("--file", help="Import this local file instead of downloading.")
+        where.add_argument("--url", help="Download from this URL instead of the source's configured one.")
+        parser.add_argument(
+            "--force", action="store_true", help="Apply even if it would delist more than the source's limit at once."
+        )
+        parser.add_argument(
+            "--json", dest="as_json", action="store_true", help="Print one JSON object with the outcome."
+        )
+
+    def handle(self, *args, source, file, url, force, as_json, **options):
+        if source not in importer_slugs():
+            raise CommandError(f"Unknown source {source!r}; known sources: {', '.join(importer_slugs())}.")
+        show_progress = not as_json and sys.stderr.isatty()
+        try:
+            run = import_source(
+                slug=source, trigger=ImportTrigger.COMMAND, file=file, url=url, force=force,
+                progress=self.progress if show_progress else lambda message: None,
+            )
+        except ImportFailed as error:
+            if as_json:
+                self.print_json(error.run, str(error))
+                sys.exit(1)
+            raise CommandError(f"Import of {source} failed: {error}") from error
+        if as_json:
+            self.print_json(run, "")
+        else:
+            self.print_summary(run)
+
+    def progress(self, message):
+        self.stderr.write(f"… {message}", style_func=self.style.HTTP_INFO)
+
+    def print_summary(self, run):
+        if run.status == "not_modified":
+            self.stdout.write(self.style.SUCCESS(f"{run.source.slug}: not modified since the last download."))
+            return
+        counts = ", ".join(f"{value} {key}" for key, value in run.counts.items())
+        seconds = run.duration.total_seconds()
+        self.stdout.write(self.style.SUCCESS(
+            f"Imported {run.source.slug} (run {run.pk}, list of {run.date_generated or 'unknown date'}): "
+            f"{run.record_count} records in {seconds:.1f}s — {counts}."
+        ))
+
+    def print_json(self, run, error):
+        outcome = {
+            "run": run.pk if run else None,
+            "source": run.source.slug if run else None,
+            "status": run.status if run else "failed",
+            **(run.counts if run else {}),
+            "records": run.record_count if run else None,
+            "date_generated": run.date_generated if run else "",
+            "file_sha256": run.file_sha256 if run else "",
+            "error": error,
+        }
+        self.stdout.write(json.dumps(outcome, ensure_ascii=False))

@@ -1,0 +1,113 @@
+"""
+The shape every source module parses its list into, whatever the source's own format.
+
+Source modules build these plain dataclasses and never touch the ORM; the shared sync service turns them
+into registry rows. ``EntityRecord.payload()`` is what the registry keeps as the source record, so it holds
+everything the source said, not only what the entity tables use.
+"""
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class NameData:
+    full_name: str
+    name_type: str  # entities.choices.NameType
+    quality: str = ""
+    note: str = ""
+    date_of_birth: str = ""
+    city_of_birth: str = ""
+    country_of_birth: str = ""
+
+
+@dataclass(frozen=True)
+class BirthDateData:
+    date_type: str  # entities.choices.DateType
+    date: str = ""  # ISO 8601 date when the source gives a full date
+    year: int | None = None
+    from_year: int | None = None
+    to_year: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PlaceData:
+    street: str = ""
+    city: str = ""
+    state_province: str = ""
+    zip_code: str = ""
+    country: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentData:
+    document_type: str = ""
+    document_type_detail: str = ""
+    number: str = ""
+    issuing_country: str = ""
+    country_of_issue: str = ""
+    city_of_issue: str = ""
+    date_of_issue: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ListingData:
+    regime: str
+    reference_number: str
+    list_type: str = ""
+    listed_on: str = ""  # ISO 8601 date
+    listed_on_raw: str = ""  # as the source wrote it, when that differs
+    last_updated: tuple[str, ...] = ()
+    external_id: str = ""
+    version: str = ""
+    extra: dict = field(default_factory=dict)  # source fields with no column of their own
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    """One entity as one source publishes it. ``key`` identifies it within the source for good."""
+
+    key: str
+    kind: str  # entities.choices.EntityKind
+    caption: str
+    category: str  # entities.choices.EntityCategory: the default an import gives a new entity
+    first_name: str = ""
+    second_name: str = ""
+    third_name: str = ""
+    fourth_name: str = ""
+    gender: str = ""  # entities.choices.Gender, or "" when not stated
+    gender_raw: str = ""
+    titles: tuple[str, ...] = ()
+    positions: tuple[str, ...] = ()
+    narrative: str = ""
+    names: tuple[NameData, ...] = ()
+    birth_dates: tuple[BirthDateData, ...] = ()
+    birth_places: tuple[PlaceData, ...] = ()
+    nationalities: tuple[str, ...] = ()
+    addresses: tuple[PlaceData, ...] = ()
+    documents: tuple[DocumentData, ...] = ()
+    listings: tuple[ListingData, ...] = ()
+
+    def payload(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def content_hash(self) -> str:
+        canonical = json.dumps(self.payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    @property
+    def external_id(self) -> str:
+        return self.listings[0].external_id if self.listings else ""
+
+
+@dataclass(frozen=True)
+class ParsedList:
+    """A whole source file, parsed and validated."""
+
+    records: list[EntityRecord]
+    generated_at: str = ""  # the source's own timestamp for the file, as written
