@@ -1,0 +1,41 @@
+"""Shared fixtures: paths to the project's own fixtures and to the real lists in ../shared/data."""
+
+from pathlib import Path
+
+import pytest
+
+from importers.choices import ImportTrigger
+from importers.services import import_source
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture
+def fixture_path():
+    """fixture_path("un/small.xml") -> the path of one of the project's own test files."""
+
+    def path(name: str) -> Path:
+        found = FIXTURES / name
+        assert found.is_file(), f"missing test fixture {found}"
+        return found
+
+    return path
+
+
+@pytest.fixture
+def shared_data():
+    """The real public lists in ../shared/data; the test is skipped when they are not there."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def import_un():
+    """import_un(path, force=False) imports a UN-format file through the same service the command uses."""
+
+    def run(path, *, force=False, user=None):
+        return import_source(slug="un-sc", trigger=ImportTrigger.COMMAND, file=path, force=force, user=user)
+
+    return run
