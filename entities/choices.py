@@ -45,3 +45,10 @@ class Gender(models.TextChoices):
     MALE = "male", "Male"
     FEMALE = "female", "Female"
     UNKNOWN = "unknown", "Unknown"
+
+
+class ChangeAction(models.TextChoices):
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    DELISTED = "delisted", "Delisted"
+    RELISTED = "relisted", "Re-listed"

@@ -7,7 +7,8 @@ transaction as the change itself.
 from django.db import transaction
 from django.utils import timezone
 
-from entities.choices import EntityStatus
+from entities.changes import change, record_changes
+from entities.choices import ChangeAction, EntityStatus
 from entities.models import Entity, Name
 
 POLICY_FIELDS = ("category", "status", "first_listed", "analyst_notes")
@@ -33,11 +34,16 @@ def entity_update_policy(*, entity: Entity, actor, reason: str, **changes) -> En
         )
     if not reason.strip():
         raise CurationError("Give a reason for the change; it is kept in the entity's history.")
+    before_status = entity.status
     for field, value in changes.items():
         setattr(entity, field, value)
     if "status" in changes:
         entity.delisted_at = timezone.now() if entity.status == EntityStatus.DELISTED else None
     _save(entity, actor=actor, reason=reason)
+    action = ChangeAction.UPDATED
+    if entity.status != before_status:
+        action = ChangeAction.DELISTED if entity.status == EntityStatus.DELISTED else ChangeAction.RELISTED
+    record_changes([change(entity.pk, action, actor=actor, reason=reason, fields=sorted(changes))])
     return entity
 
 
@@ -46,7 +52,9 @@ def name_save(*, name: Name, actor, reason: str = "") -> Name:
     """Add or edit an analyst-entered name. Names that came from a source cannot be edited."""
     if name.source_record_id is not None:
         raise CurationError("This name comes from a source and cannot be edited; add an analyst name instead.")
-    _save(name, actor=actor, reason=reason or "Analyst name")
+    reason = reason or "Analyst name saved"
+    _save(name, actor=actor, reason=reason)
+    _touch(name.entity, actor=actor, reason=reason)
     return name
 
 
@@ -55,9 +63,17 @@ def name_delete(*, name: Name, actor, reason: str = "") -> None:
     """Remove an analyst-entered name. Names that came from a source cannot be removed."""
     if name.source_record_id is not None:
         raise CurationError("This name comes from a source and cannot be removed.")
+    reason = reason or "Analyst name removed"
     name._history_user = actor
-    name._change_reason = reason or "Analyst name removed"
+    name._change_reason = reason
     name.delete()
+    _touch(name.entity, actor=actor, reason=reason)
+
+
+def _touch(entity: Entity, *, actor, reason: str):
+    """A fact of the entity changed: move its updated_at (and so its ETag) and tell the change feed."""
+    _save(entity, actor=actor, reason=reason)
+    record_changes([change(entity.pk, ChangeAction.UPDATED, actor=actor, reason=reason)])
 
 
 def _save(instance, *, actor, reason: str):

@@ -14,7 +14,8 @@ from datetime import date
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from entities.choices import EntityStatus, ListingStatus
+from entities.changes import change, record_changes
+from entities.choices import ChangeAction, EntityStatus, ListingStatus
 from entities.countries import country_code
 from entities.models import (
     Address,
@@ -48,10 +49,13 @@ class SyncCounts:
 
 @dataclass(frozen=True)
 class Actor:
-    """Who an import's history rows are attributed to, and why they were written."""
+    """Who an import's history rows and change-feed entries are attributed to, and why they were written."""
 
     user: object | None
     reason: str
+
+    def change(self, entity_id, action: str, when, **details):
+        return change(entity_id, action, actor=self.user, reason=self.reason, when=when, **details)
 
 
 def sync_records(*, source, records: list[EntityRecord], actor: Actor, force: bool = False) -> SyncCounts:
@@ -69,24 +73,29 @@ def sync_records(*, source, records: list[EntityRecord], actor: Actor, force: bo
     leaving = sorted(active - incoming.keys())
     check_delist_guard(source=source, leaving=len(leaving), active=len(active), force=force)
 
-    new = []
+    new, changes = [], []
     for key, record in incoming.items():
         known = existing.get(key)
         if known is None:
             new.append(record)
         elif known.removed_at is not None:
             relist_record(known, record, actor=actor, now=now)
+            changes.append(actor.change(known.entity_id, ChangeAction.RELISTED, now, source_key=key))
             counts.relisted += 1
         elif known.content_hash != record.content_hash():
             update_record(known, record, actor=actor, now=now)
+            changes.append(actor.change(known.entity_id, ChangeAction.UPDATED, now, source_key=key))
             counts.updated += 1
         else:
             counts.unchanged += 1
-    create_records(source, new, actor=actor, now=now)
+    for entity in create_records(source, new, actor=actor, now=now):
+        changes.append(actor.change(entity.pk, ChangeAction.CREATED, now, source_key=entity.source_key))
     counts.created = len(new)
     for key in leaving:
         delist_record(existing[key], actor=actor, now=now)
+        changes.append(actor.change(existing[key].entity_id, ChangeAction.DELISTED, now, source_key=key))
     counts.delisted = len(leaving)
+    record_changes(changes)
     # Not a change to the records, so it writes no history.
     SourceRecord.objects.filter(source=source, removed_at__isnull=True).update(last_seen=now)
     return counts
@@ -103,9 +112,9 @@ def check_delist_guard(*, source, leaving: int, active: int, force: bool):
     )
 
 
-def create_records(source, records: list[EntityRecord], *, actor: Actor, now):
+def create_records(source, records: list[EntityRecord], *, actor: Actor, now) -> list[Entity]:
     if not records:
-        return
+        return []
     entities = [Entity(**entity_fields(record), category=record.category, first_listed=first_listed(record))
                 for record in records]
     bulk_create_with_history(entities, Entity, default_user=actor.user, default_change_reason=actor.reason)
@@ -126,6 +135,9 @@ def create_records(source, records: list[EntityRecord], *, actor: Actor, now):
         facts[Listing].extend(build_listings(source_record, record))
     for model, rows in facts.items():
         bulk_create_with_history(rows, model, default_user=actor.user, default_change_reason=actor.reason)
+    for entity, record in zip(entities, records, strict=True):
+        entity.source_key = record.key
+    return entities
 
 
 def update_record(known: SourceRecord, record: EntityRecord, *, actor: Actor, now):
@@ -134,8 +146,7 @@ def update_record(known: SourceRecord, record: EntityRecord, *, actor: Actor, no
     entity = source_record.entity
     for field, value in entity_fields(record).items():
         setattr(entity, field, value)
-    entity.first_listed = min(filter(None, [entity.first_listed, first_listed(record)]), default=None)
-    save(entity, actor)
+    save(entity, actor)  # policy fields, first_listed included, are the analysts' after creation
 
     for model in FACT_MODELS:
         for fact in model.objects.filter(source_record=source_record):
@@ -166,7 +177,7 @@ def relist_record(known: SourceRecord, record: EntityRecord, *, actor: Actor, no
     if entity.status == EntityStatus.DELISTED:
         entity.status = EntityStatus.ACTIVE
         entity.delisted_at = None
-        save(entity, actor)
+    save(entity, actor)  # saved even when its status stays, so its updated_at and ETag move
 
 
 def delist_record(known: SourceRecord, *, actor: Actor, now):
@@ -182,7 +193,7 @@ def delist_record(known: SourceRecord, *, actor: Actor, now):
     if entity.status == EntityStatus.ACTIVE and not entity.listings.filter(status=ListingStatus.ACTIVE).exists():
         entity.status = EntityStatus.DELISTED
         entity.delisted_at = now
-        save(entity, actor)
+    save(entity, actor)  # saved even when its status stays, so its updated_at and ETag move
 
 
 def upsert_listings(source_record: SourceRecord, record: EntityRecord, *, actor: Actor):

@@ -56,7 +56,11 @@ def iter_records(path: Path, *, root_tag: str, record_tags: set[str], max_bytes:
                 while parent is not None and element.getprevious() is not None:
                     del parent[0]
     except etree.XMLSyntaxError as error:
-        raise SourceFormatError(f"The file is not well-formed XML: {error.msg}.") from error
+        # With entities unresolved, lxml's own message can hide the cause ("no element found"); the newest
+        # entry of the error log (which also holds earlier parses' errors) is this one, with its place.
+        last = error.error_log.last_error
+        detail = f"{last.message} (line {last.line}, column {last.column})" if last else error.msg
+        raise SourceFormatError(f"The file is not well-formed XML: {detail}.") from error
 
 
 def _check_root(element, root_tag):

@@ -1,3 +1,4 @@
+from .changes import EntityChange
 from .entities import Entity
 from .facts import Address, BirthDate, BirthPlace, IdentityDocument, Listing, Name, Nationality
 from .sources import Source, SourceRecord
@@ -7,6 +8,7 @@ __all__ = [
     "BirthDate",
     "BirthPlace",
     "Entity",
+    "EntityChange",
     "IdentityDocument",
     "Listing",
     "Name",

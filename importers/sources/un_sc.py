@@ -55,6 +55,7 @@ ALIAS_TYPES = {
     "f.k.a.": NameType.FORMER,
 }
 DATE_TYPES = {"EXACT": DateType.EXACT, "APPROXIMATELY": DateType.APPROXIMATELY, "BETWEEN": DateType.BETWEEN}
+MAX_REFERENCE_LENGTH = 100
 GENDERS = {"male": Gender.MALE, "female": Gender.FEMALE, "unknown": Gender.UNKNOWN}
 # Regimes whose listings are terrorism designations; everything else (DPRK, Iran, Libya ...) is not.
 VIOLENT_EXTREMIST_REGIMES = {"Al-Qaida", "Taliban"}
@@ -88,12 +89,14 @@ class UnSecurityCouncil(SourceImporter):
 
 def parse_record(element) -> EntityRecord:
     is_person = element.tag == "INDIVIDUAL"
-    fields = children_by_tag(element, INDIVIDUAL_FIELDS if is_person else ENTITY_FIELDS, where=element.tag)
-    reference = text_of(fields, "REFERENCE_NUMBER")
+    reference = clean(element.findtext("REFERENCE_NUMBER"))
     where = f"{element.tag} {reference or '(no REFERENCE_NUMBER)'}"
+    fields = children_by_tag(element, INDIVIDUAL_FIELDS if is_person else ENTITY_FIELDS, where=where)
     regime = text_of(fields, "UN_LIST_TYPE")
     if not reference or not regime:
         raise SourceFormatError(f"{where}: REFERENCE_NUMBER and UN_LIST_TYPE are required.")
+    if len(reference) > MAX_REFERENCE_LENGTH or len(regime) > MAX_REFERENCE_LENGTH:
+        raise SourceFormatError(f"{where[:150]}: REFERENCE_NUMBER or UN_LIST_TYPE is implausibly long.")
 
     name_parts = [text_of(fields, tag) for tag in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")]
     caption = " ".join(part for part in name_parts if part)
@@ -107,6 +110,8 @@ def parse_record(element) -> EntityRecord:
         names.append(NameData(full_name=original, name_type=NameType.ORIGINAL_SCRIPT))
 
     gender_raw = text_of(fields, "GENDER")
+    if gender_raw and gender_raw.lower() not in GENDERS:
+        raise SourceFormatError(f"{where}: unknown GENDER {gender_raw!r}.")
     listed_on_raw = text_of(fields, "LISTED_ON")
     listing = ListingData(
         regime=regime,
@@ -136,7 +141,7 @@ def parse_record(element) -> EntityRecord:
         second_name=name_parts[1],
         third_name=name_parts[2],
         fourth_name=name_parts[3],
-        gender=GENDERS.get(gender_raw.lower(), "") if gender_raw else "",
+        gender=GENDERS[gender_raw.lower()] if gender_raw else "",
         gender_raw=gender_raw,
         titles=tuple(values(fields, "TITLE", where)),
         positions=tuple(values(fields, "DESIGNATION", where)),

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from importers.base import ImportFailed, importer_slugs
 from importers.choices import ImportTrigger
+from importers.models import ImportRun
 from importers.services import import_source
 
 
@@ -33,14 +34,20 @@ class Command(BaseCommand):
                 progress=self.progress if show_progress else lambda message: None,
             )
         except ImportFailed as error:
-            if as_json:
-                self.print_json(error.run, str(error))
-                sys.exit(1)
-            raise CommandError(f"Import of {source} failed: {error}") from error
+            self.fail(source, error.run, str(error), as_json=as_json)
+        except Exception as error:  # recorded on the run already; report it the same way
+            run = ImportRun.objects.filter(source__slug=source).order_by("-pk").first()
+            self.fail(source, run, f"Unexpected error ({type(error).__name__}): {error}", as_json=as_json)
         if as_json:
             self.print_json(run, "")
         else:
             self.print_summary(run)
+
+    def fail(self, source, run, message, *, as_json):
+        if as_json:
+            self.print_json(run, message)
+            sys.exit(1)
+        raise CommandError(f"Import of {source} failed: {message}")
 
     def progress(self, message):
         self.stderr.write(f"… {message}", style_func=self.style.HTTP_INFO)
