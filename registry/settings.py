@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "entities",
     "importers",
+    "apiclients",
 ]
 
 MIDDLEWARE = [
@@ -161,7 +162,31 @@ IMPORT_HTTP_BACKOFF = float(os.environ.get("IMPORT_HTTP_BACKOFF", "2"))
 # --- REST framework -------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apiclients.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "apiclients.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["apiclients.throttling.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    # `format` is the export endpoint's own parameter, not a renderer switch.
+    "URL_FORMAT_OVERRIDE": None,
+}
+# Requests per client, by client kind ("N/s", "N/min", "N/hour", "N/day"); empty means no limit.
+API_RATE_LIMITS = {
+    "service": os.environ.get("API_RATE_SERVICE", "60000/min"),
+    "researcher": os.environ.get("API_RATE_RESEARCHER", "600/min"),
+    "partner": os.environ.get("API_RATE_PARTNER", "600/min"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Dangerous entities registry API",
+    "DESCRIPTION": "Designated violent extremist organisations and individuals: lookup, change feed, exports.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Logging --------------------------------------------------------------------------------------

@@ -1,8 +1,11 @@
-"""URL configuration: the analysts' admin at /admin/, the API under /api/ (later issues)."""
+"""URL configuration: the analysts' admin, the versioned API, its schema and docs, and health probes."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from registry import health
 
 admin.site.site_header = "Dangerous entities registry"
 admin.site.site_title = "Registry admin"
@@ -11,4 +14,9 @@ admin.site.index_title = "Curation"
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("api/v1/", include(("registry.api", "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

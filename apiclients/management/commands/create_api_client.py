@@ -1,0 +1,33 @@
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from apiclients.choices import ClientKind
+from apiclients.services import ClientError, api_client_create
+
+
+class Command(BaseCommand):
+    help = "Create an API client and print its token (alone, on the last line). The token is shown only once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("name")
+        parser.add_argument("--kind", choices=ClientKind.values, default=ClientKind.SERVICE)
+        parser.add_argument("--scopes", default="read", help="Comma-separated: read, match, submit.")
+        parser.add_argument("--expires-in-days", type=int, default=365, help="0: the token never expires.")
+        parser.add_argument("--contact", default="")
+
+    def handle(self, *args, name, kind, scopes, expires_in_days, contact, **options):
+        expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days > 0 else None
+        try:
+            client, token = api_client_create(
+                name=name, kind=kind, scopes=[s.strip() for s in scopes.split(",") if s.strip()],
+                expires_at=expires_at, contact=contact,
+            )
+        except ClientError as error:
+            raise CommandError(str(error)) from error
+        expiry = f"expires {client.expires_at:%Y-%m-%d}" if client.expires_at else "never expires"
+        scopes = ", ".join(client.scopes)
+        self.stdout.write(f"Created API client {client.name} ({client.kind}; scopes {scopes}; {expiry}).")
+        self.stdout.write("The token below is shown once and cannot be recovered: store it now.")
+        self.stdout.write(token)

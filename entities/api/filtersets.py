@@ -1,0 +1,46 @@
+"""Filters of the entity list. Every bad value is a 400 naming the parameter, never a 500."""
+
+import re
+
+import django_filters
+from django.db.models import Q
+from rest_framework.exceptions import ValidationError
+
+from entities.choices import EntityCategory, EntityKind, EntityStatus
+from entities.models import Entity
+
+
+class EntityFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=EntityKind.choices)
+    status = django_filters.ChoiceFilter(choices=EntityStatus.choices)
+    category = django_filters.ChoiceFilter(choices=EntityCategory.choices)
+    regime = django_filters.CharFilter(method="filter_regime", help_text="Sanctions regime, e.g. Al-Qaida.")
+    nationality = django_filters.CharFilter(method="filter_nationality", help_text="ISO 3166-1 alpha-2, e.g. AF.")
+    source = django_filters.CharFilter(method="filter_source", help_text="Source slug, e.g. un-sc.")
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    listed_since = django_filters.DateFilter(field_name="first_listed", lookup_expr="gte")
+    q = django_filters.CharFilter(method="filter_q", help_text="Any name, alias or reference number.")
+
+    class Meta:
+        model = Entity
+        fields = []
+
+    def filter_regime(self, queryset, name, value):
+        return queryset.filter(listings__regime__iexact=value).distinct()
+
+    def filter_nationality(self, queryset, name, value):
+        if not re.fullmatch(r"[A-Za-z]{2}", value):
+            raise ValidationError({"nationality": ["Use an ISO 3166-1 alpha-2 code such as AF."]})
+        return queryset.filter(nationalities__country_code=value.upper()).distinct()
+
+    def filter_source(self, queryset, name, value):
+        return queryset.filter(listings__source__slug=value).distinct()
+
+    def filter_q(self, queryset, name, value):
+        value = " ".join(value.split())
+        if not value:
+            return queryset
+        if len(value) > 200:
+            raise ValidationError({"q": ["Search for at most 200 characters."]})
+        matches = Q(names__full_name__icontains=value) | Q(listings__reference_number__iexact=value)
+        return queryset.filter(matches).distinct()

@@ -1,0 +1,20 @@
+from rest_framework import serializers
+
+from entities.models import Source
+from importers.models import ImportRun
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["slug", "name", "url", "enabled", "max_delist_share", "last_imported_at"]
+
+
+class ImportRunSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = ImportRun
+        fields = ["id", "source", "trigger", "status", "forced", "started_at", "finished_at", "location",
+                  "file_sha256", "file_size", "date_generated", "record_count", "created", "updated", "unchanged",
+                  "delisted", "relisted", "error"]
