@@ -37,7 +37,9 @@ def session() -> requests.Session:
         backoff_factor=settings.IMPORT_HTTP_BACKOFF,
         status_forcelist=(429, 500, 502, 503, 504),
         allowed_methods=("GET",),
-        respect_retry_after_header=True,
+        # A server's Retry-After could hold the worker and the source's lock for hours; longer waits are the
+        # Celery task's business (it retries with back-off), so the download's own retries ignore it.
+        respect_retry_after_header=False,
     )
     http = requests.Session()
     http.mount("http://", HTTPAdapter(max_retries=retry))

@@ -12,9 +12,12 @@ def clean(text: str | None) -> str:
 
 
 def clean_paragraphs(text: str | None) -> str:
-    """Strip each line of a narrative but keep its paragraphs."""
-    lines = [line.strip() for line in (text or "").strip().splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    """
+    Collapse the white space of a narrative but keep its paragraphs (blank-line separated). Lists re-wrap
+    narratives between versions; a re-wrap is not a change.
+    """
+    paragraphs = re.split(r"\n\s*\n", (text or "").strip())
+    return "\n\n".join(clean(paragraph) for paragraph in paragraphs if clean(paragraph))
 
 
 def iso_date(text: str, *, what: str) -> str:

@@ -119,7 +119,7 @@ def test_first_import_keeps_every_fact_of_a_person(base_imported):
     assert person.gender == Gender.MALE
     assert person.titles == ["Sheikh", "Doctor"]
     assert person.positions == ["Emir of the Fixture Front", "Chief financier"]
-    assert person.narrative.startswith("Leader of the Fixture Front (QDe.901).\n")
+    assert person.narrative.startswith("Leader of the Fixture Front (QDe.901). Responsible")
     assert person.category == EntityCategory.VIOLENT_EXTREMIST_INDIVIDUAL
     assert person.first_listed == datetime.date(2015, 4, 7)
     assert person.delisted_at is None
