@@ -44,8 +44,9 @@ FACTS = {
                            "external_id": "external_id", "version": "version", "status": "status",
                            "delisted_at": "delisted_at"}),
 }
+# Not last_seen: it moves on every import without anything about the entity changing.
 SOURCE_RECORD_FIELDS = {"id": "id", "source": "source__slug", "key": "source_key", "external_id": "external_id",
-                        "first_seen": "first_seen", "last_seen": "last_seen", "removed_at": "removed_at"}
+                        "first_seen": "first_seen", "removed_at": "removed_at"}
 
 
 def entity_documents(queryset=None, *, batch_size: int = 1000) -> Iterator[dict]:

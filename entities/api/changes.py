@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apiclients.choices import Scope
+from entities.api.pagination import whole_number
 from entities.api.views import StrictQueryParamsMixin
 from entities.models import EntityChange
 
@@ -85,6 +86,4 @@ class ChangeFeedView(StrictQueryParamsMixin, APIView):
 
     def limit(self, request) -> int:
         raw = request.query_params.get("limit", str(DEFAULT_LIMIT))
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-            raise ValidationError({"limit": [f"Use a whole number from 1 to {MAX_LIMIT}."]})
-        return int(raw)
+        return whole_number(raw, parameter="limit", low=1, high=MAX_LIMIT)

@@ -5,12 +5,12 @@ import io
 import json
 from collections.abc import Iterator
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
+from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 
 from apiclients.choices import Scope
@@ -23,7 +23,8 @@ CSV_COLUMNS = ["id", "kind", "caption", "status", "category", "first_listed", "d
 
 
 def dumps(value) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    # DRF's encoder, so that the export writes values exactly as the other endpoints do.
+    return json.dumps(value, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
 
 def jsonl_lines(documents: Iterator[dict]) -> Iterator[str]:

@@ -7,7 +7,7 @@ from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 
 from entities.choices import EntityCategory, EntityKind, EntityStatus
-from entities.models import Entity
+from entities.models import Entity, Source
 
 
 class EntityFilterSet(django_filters.FilterSet):
@@ -34,6 +34,9 @@ class EntityFilterSet(django_filters.FilterSet):
         return queryset.filter(nationalities__country_code=value.upper()).distinct()
 
     def filter_source(self, queryset, name, value):
+        if not Source.objects.filter(slug=value).exists():
+            known = ", ".join(Source.objects.order_by("slug").values_list("slug", flat=True))
+            raise ValidationError({"source": [f"Unknown source {value[:50]!r}. Known: {known}."]})
         return queryset.filter(listings__source__slug=value).distinct()
 
     def filter_q(self, queryset, name, value):

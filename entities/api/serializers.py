@@ -74,7 +74,6 @@ class SourceRecordSerializer(serializers.Serializer):
     key = serializers.CharField(source="source_key")
     external_id = serializers.CharField()
     first_seen = serializers.DateTimeField()
-    last_seen = serializers.DateTimeField()
     removed_at = serializers.DateTimeField()
 
 

@@ -7,12 +7,11 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from apiclients.choices import Scope
 from entities.api.filtersets import EntityFilterSet
-from entities.api.pagination import EntityCursorPagination
+from entities.api.pagination import EntityCursorPagination, StrictOrderingFilter
 from entities.api.serializers import EntityDetailSerializer, EntitySummarySerializer
 from entities.models import Entity
 from entities.selectors import ENTITY_FIELDS, documents_for
@@ -39,13 +38,15 @@ class EntityViewSet(StrictQueryParamsMixin, viewsets.ReadOnlyModelViewSet):
     """Designated entities: a filtered, cursor-paginated list, and each whole entity with its provenance."""
 
     required_scope = Scope.READ
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     filterset_class = EntityFilterSet
-    ordering_fields = ["caption", "updated_at", "first_listed", "created_at"]
+    # Only fields that are never null: a cursor cannot page past a null.
+    ordering_fields = ["caption", "updated_at", "created_at"]
+    ordering = ["caption"]
     pagination_class = EntityCursorPagination
     queryset = Entity.objects.prefetch_related("listings", "nationalities")
     serializer_class = EntitySummarySerializer
-    lookup_value_regex = "[0-9a-fA-F-]{36}"
+    lookup_value_regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
     def allowed_query_params(self):
         if self.action == "list":

@@ -1,3 +1,5 @@
+from pathlib import PurePath
+
 from rest_framework import serializers
 
 from entities.models import Source
@@ -12,9 +14,14 @@ class SourceSerializer(serializers.ModelSerializer):
 
 class ImportRunSerializer(serializers.ModelSerializer):
     source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    location = serializers.SerializerMethodField(help_text="The URL imported, or the name of the file.")
 
     class Meta:
         model = ImportRun
         fields = ["id", "source", "trigger", "status", "forced", "started_at", "finished_at", "location",
                   "file_sha256", "file_size", "date_generated", "record_count", "created", "updated", "unchanged",
                   "delisted", "relisted", "error"]
+
+    def get_location(self, run) -> str:
+        # A server-side path says nothing useful to an API client and something about the server.
+        return run.location if "://" in run.location else PurePath(run.location).name

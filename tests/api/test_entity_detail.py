@@ -1,0 +1,319 @@
+"""
+GET /api/v1/entities/{id}/: the whole entity with the provenance of every fact, in the shape the serializer
+documents; ETag and If-None-Match; a cached body that is never stale after imports and analyst edits;
+404s; and a query count that does not grow with the number of facts.
+"""
+
+import json
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from entities.api.serializers import EntityDetailSerializer
+from entities.choices import EntityCategory, EntityStatus, NameType
+from entities.models import Entity, Name
+from entities.selectors import ENTITY_FIELDS, documents_for
+from entities.services import entity_update_policy, name_delete, name_save
+
+pytestmark = pytest.mark.django_db
+
+
+def url(entity) -> str:
+    return f"/api/v1/entities/{entity.pk}/"
+
+
+def fresh(entity) -> dict:
+    """The entity's document computed now, bypassing the cache, as the API would render it."""
+    document = documents_for(list(Entity.objects.filter(pk=entity.pk).values(*ENTITY_FIELDS)))[0]
+    return json.loads(render(document))
+
+
+def render(data) -> str:
+    from rest_framework.renderers import JSONRenderer
+
+    return JSONRenderer().render(data).decode()
+
+
+def test_every_fact_comes_with_its_source_record(api, registry):
+    entity = registry["QDi.801"]
+    body = api.get(url(entity)).json()
+    [record] = body["source_records"]
+    assert record["source"] == "un-sc"
+    assert record["key"] == "QDi.801"
+    assert record["external_id"] == "8100001"
+    assert record["removed_at"] is None and record["first_seen"] and "last_seen" not in record
+    assert body["id"] == str(entity.pk)
+    assert body["kind"] == "person"
+    assert body["caption"] == "ABU FIXTURA AL-PROBANDI"
+    assert body["gender"] == "male"
+    assert body["titles"] == ["Sheikh"]
+    assert body["positions"] == ["Emir of the Probandi Brigade"]
+    assert body["status"] == "active" and body["category"] == "vei"
+    assert body["first_listed"] == "2010-05-01" and body["delisted_at"] is None
+    assert {(n["name"], n["type"]) for n in body["names"]} == {
+        ("ABU FIXTURA AL-PROBANDI", "primary"),
+        ("Probandi the Elder", "alias"),
+        ("Abu Probe", "weak_alias"),
+        ("أبو فكستورا البروباندي", "original_script"),
+    }
+    assert [(b["type"], b["date"], b["year"], b["from_year"], b["to_year"]) for b in body["birth_dates"]] == [
+        ("exact", "1970-01-02", None, None, None),
+        ("between", None, None, 1968, 1971),
+        ("approximately", None, 1969, None, None),
+    ]
+    assert [(p["city"], p["country_code"]) for p in body["birth_places"]] == [("Tal Probe", "IQ")]
+    assert [(n["country"], n["country_code"]) for n in body["nationalities"]] == [
+        ("Iraq", "IQ"), ("Syrian Arab Republic", "SY"), ("Kosovo", "XK")]
+    assert [(a["street"], a["city"], a["country_code"]) for a in body["addresses"]] == [
+        ("7 Sample Road", "Mosul", "IQ")]
+    assert [(d["type"], d["number"], d["date_of_issue"]) for d in body["documents"]] == [
+        ("Passport", "P8100001", "2005-06-07"), ("National Identification Number", "ID-81-0001", None)]
+    [listing] = body["listings"]
+    assert listing["source"] == "un-sc"
+    assert listing["regime"] == "Al-Qaida"
+    assert listing["reference_number"] == "QDi.801"
+    assert listing["listed_on"] == "2010-05-01"
+    assert listing["last_updated"] == ["2015-02-03"]
+    assert listing["status"] == "active" and listing["delisted_at"] is None
+    for key in ("names", "birth_dates", "birth_places", "nationalities", "addresses", "documents", "listings"):
+        assert body[key], key
+        assert all(fact["source_record"] == record["id"] for fact in body[key]), key
+
+
+def test_an_analyst_fact_has_no_source_record(api, registry, analyst):
+    entity = registry["QDe.801"]
+    name_save(name=Name(entity=entity, name_type=NameType.ALIAS, full_name="Analyst Alias"), actor=analyst)
+    names = {name["name"]: name for name in api.get(url(entity)).json()["names"]}
+    assert names["Analyst Alias"]["source_record"] is None
+    assert names["PROBANDI BRIGADE"]["source_record"] is not None
+
+
+def serializer_shape(serializer) -> dict:
+    """{field: nested shape or None} of a serializer class, following nested list serializers."""
+    shape = {}
+    for name, field in serializer().fields.items():
+        child = getattr(field, "child", None)
+        shape[name] = serializer_shape(type(child)) if child is not None and hasattr(child, "fields") else None
+    return shape
+
+
+def document_shape(document: dict, reference: dict) -> dict:
+    shape = {}
+    for key, value in document.items():
+        nested = reference.get(key)
+        if nested is not None:
+            assert value, f"{key} is empty: pick an entity with every kind of fact"
+            shapes = [document_shape(item, nested) for item in value]
+            assert all(item == shapes[0] for item in shapes), key
+            shape[key] = shapes[0]
+        else:
+            shape[key] = None
+    return shape
+
+
+def test_document_keys_are_the_serializers_fields(api, registry):
+    """The serializer documents the schema; the view builds the dict in entities/selectors.py."""
+    reference = serializer_shape(EntityDetailSerializer)
+    body = api.get(url(registry["QDi.801"])).json()
+    assert document_shape(body, reference) == reference
+
+
+def test_document_equals_the_serializers_output(api, registry, analyst):
+    entity = registry["QDi.801"]
+    name_save(name=Name(entity=entity, name_type=NameType.FORMER, full_name="Old Name"), actor=analyst)
+    instance = Entity.objects.with_facts().prefetch_related("source_records__source").get(pk=entity.pk)
+    expected = json.loads(render(EntityDetailSerializer(instance).data))
+    assert api.get(url(entity)).json() == expected
+
+
+def test_schema_documents_the_detail_fields(api, registry, client):
+    schema = json.loads(client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
+    ref = schema["paths"]["/api/v1/entities/{id}/"]["get"]["responses"]["200"]["content"]["application/json"]
+    component = schema["components"]["schemas"][ref["schema"]["$ref"].rsplit("/", 1)[1]]
+    body = api.get(url(registry["QDi.801"])).json()
+    assert set(component["properties"]) == set(body)
+
+
+# --- ETag -----------------------------------------------------------------------------------------
+
+
+def test_etag_and_if_none_match(api, registry):
+    response = api.get(url(registry["QDi.801"]))
+    etag = response.headers["ETag"]
+    assert etag.startswith('"') and etag.endswith('"') and len(etag) > 2
+    assert api.get(url(registry["QDi.801"])).headers["ETag"] == etag
+    not_modified = api.get(url(registry["QDi.801"]), HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    assert not_modified.headers["ETag"] == etag
+    assert api.get(url(registry["QDi.801"]), HTTP_IF_NONE_MATCH=f'"other", {etag}').status_code == 304
+    assert api.get(url(registry["QDi.801"]), HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
+    assert api.get(url(registry["QDi.801"]), HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+    # Each entity has its own ETag.
+    other = api.get(url(registry["QDe.801"]), HTTP_IF_NONE_MATCH=etag)
+    assert other.status_code == 200 and other.headers["ETag"] != etag
+
+
+def names_of(api, entity) -> set[str]:
+    return {name["name"] for name in api.get(url(entity)).json()["names"]}
+
+
+def test_etag_and_body_change_after_an_import_changes_the_entity(api, registry, import_un, api_file):
+    entity = registry["QDi.801"]
+    before = api.get(url(entity))
+    import_un(api_file("v2.xml"))
+    after = api.get(url(entity), HTTP_IF_NONE_MATCH=before.headers["ETag"])
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert "Probandi Junior" in {name["name"] for name in after.json()["names"]}
+    assert after.json()["listings"][0]["version"] == "2"
+
+
+def test_etag_and_body_change_after_an_analyst_adds_and_removes_a_name(api, registry, analyst):
+    entity = registry["TAi.801"]
+    etag = api.get(url(entity)).headers["ETag"]
+    name = Name(entity=entity, name_type=NameType.ALIAS, full_name="Analyst Added")
+    name_save(name=name, actor=analyst, reason="open source report")
+    response = api.get(url(entity), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response.headers["ETag"] != etag
+    assert "Analyst Added" in {n["name"] for n in response.json()["names"]}
+    etag = response.headers["ETag"]
+    name.full_name = "Analyst Edited"
+    name_save(name=name, actor=analyst)
+    response = api.get(url(entity), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response.headers["ETag"] != etag
+    assert {"Analyst Edited"} == names_of(api, entity) - {"OMAR SAMPLEZAI", "Mullah Samplezai"}
+    etag = response.headers["ETag"]
+    name_delete(name=name, actor=analyst)
+    response = api.get(url(entity), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response.headers["ETag"] != etag
+    assert names_of(api, entity) == {"OMAR SAMPLEZAI", "Mullah Samplezai"}
+
+
+def test_etag_and_body_change_after_a_policy_change(api, registry, analyst):
+    entity = registry["CDe.801"]
+    etag = api.get(url(entity)).headers["ETag"]
+    entity_update_policy(entity=entity, actor=analyst, reason="reclassified",
+                         category=EntityCategory.VIOLENT_EXTREMIST_ORGANISATION)
+    response = api.get(url(entity), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response.headers["ETag"] != etag
+    assert response.json()["category"] == "veo"
+    etag = response.headers["ETag"]
+    entity_update_policy(entity=entity, actor=analyst, reason="delisted by review", status=EntityStatus.DELISTED)
+    response = api.get(url(entity), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response.headers["ETag"] != etag
+    assert response.json()["status"] == "delisted" and response.json()["delisted_at"]
+
+
+def test_etag_and_body_follow_delisting_and_relisting_by_import(api, registry, import_un, api_file):
+    entity = registry["TAe.801"]
+    etag = api.get(url(entity)).headers["ETag"]
+    import_un(api_file("v2.xml"))
+    delisted = api.get(url(entity), HTTP_IF_NONE_MATCH=etag)
+    assert delisted.status_code == 200 and delisted.headers["ETag"] != etag
+    body = delisted.json()
+    assert body["status"] == "delisted" and body["delisted_at"]
+    assert body["listings"][0]["status"] == "delisted" and body["listings"][0]["delisted_at"]
+    assert body["source_records"][0]["removed_at"]
+    import_un(api_file("v3.xml"))
+    relisted = api.get(url(entity), HTTP_IF_NONE_MATCH=delisted.headers["ETag"])
+    assert relisted.status_code == 200 and relisted.headers["ETag"] != delisted.headers["ETag"]
+    body = relisted.json()
+    assert body["status"] == "active" and body["delisted_at"] is None
+    assert body["listings"][0]["status"] == "active" and body["source_records"][0]["removed_at"] is None
+
+
+def test_the_cached_body_is_never_stale(api, registry, import_un, api_file, analyst):
+    """After every kind of write, each entity's served body equals its document computed afresh."""
+
+    def check(step):
+        for entity in Entity.objects.all():
+            served = api.get(url(entity)).json()
+            assert served == fresh(entity), (step, entity.caption)
+
+    check("v1")  # also fills the cache
+    name_save(name=Name(entity=registry["KPi.801"], name_type=NameType.ALIAS, full_name="Jo N."), actor=analyst)
+    check("name added")
+    entity_update_policy(entity=registry["QDi.802"], actor=analyst, reason="r", analyst_notes="seen")
+    check("notes")
+    import_un(api_file("v2.xml"))
+    check("v2")
+    import_un(api_file("v3.xml"))
+    check("v3")
+    import_un(api_file("v1.xml"), force=True)
+    check("v1 again")
+
+
+def test_an_unchanged_import_keeps_the_etag_and_the_body(api, registry, import_un, api_file):
+    # The document leaves out what moves on every import without the entity changing (last_seen), so an
+    # unchanged import is a 304 for a client that holds the ETag, and the cached body is still right.
+    entity = registry["QDi.801"]
+    before = api.get(url(entity))
+    import_un(api_file("v1.xml"))
+    after = api.get(url(entity), HTTP_IF_NONE_MATCH=before.headers["ETag"])
+    assert after.status_code == 304
+    assert api.get(url(entity)).json() == fresh(entity) == before.json()
+
+
+# --- Not found and bad input ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["not-a-uuid", "123", "0" * 32, str(uuid.uuid4()) + "0", str(uuid.uuid4())[:-1], "%00" * 36, "../sources"],
+)
+def test_a_malformed_id_is_404(api, registry, path):
+    response = api.get(f"/api/v1/entities/{path}/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["-" * 36, "a" * 36, "0123456789abcdef-" * 2 + "01"])
+def test_a_36_character_non_uuid_is_404(api, registry, path):
+    response = api.get(f"/api/v1/entities/{path}/")
+    assert response.status_code == 404
+
+
+def test_an_unknown_id_is_404(api, registry):
+    response = api.get(f"/api/v1/entities/{uuid.uuid4()}/")
+    assert response.status_code == 404
+    assert response.json()["detail"]
+
+
+def test_an_upper_case_id_finds_the_entity(api, registry):
+    entity = registry["QDe.801"]
+    response = api.get(f"/api/v1/entities/{str(entity.pk).upper()}/")
+    assert response.status_code == 200
+    assert response.json()["id"] == str(entity.pk)
+
+
+def test_unknown_parameters_are_refused_on_detail(api, registry):
+    response = api.get(url(registry["QDe.801"]) + "?expand=all")
+    assert response.status_code == 400
+    assert "expand" in response.json()
+
+
+# --- Query counts ---------------------------------------------------------------------------------
+
+
+def queries_for(api, path, **headers) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(path, **headers)
+    assert response.status_code in (200, 304)
+    return len(queries)
+
+
+def test_detail_queries_do_not_grow_with_facts(api, registry, analyst):
+    rich, poor = registry["QDi.801"], registry["CDe.801"]
+    for number in range(20):
+        name_save(name=Name(entity=rich, name_type=NameType.ALIAS, full_name=f"Alias {number}"), actor=analyst)
+    api.get("/api/v1/sources/")  # the client's first call also stamps last_used_at
+    rich_count = queries_for(api, url(rich))
+    poor_count = queries_for(api, url(poor))
+    assert rich_count == poor_count
+    assert rich_count <= 11  # client, updated_at, entity row, 7 fact tables and source records
+    # A cached body and a 304 read only the client and the entity's updated_at.
+    assert queries_for(api, url(rich)) == 2
+    etag = api.get(url(rich)).headers["ETag"]
+    assert queries_for(api, url(rich), HTTP_IF_NONE_MATCH=etag) == 2
