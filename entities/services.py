@@ -10,6 +10,7 @@ from django.utils import timezone
 from entities.changes import change, record_changes
 from entities.choices import ChangeAction, EntityStatus
 from entities.models import Entity, Name
+from screening.index import schedule_reindex
 
 POLICY_FIELDS = ("category", "status", "first_listed", "analyst_notes")
 
@@ -55,6 +56,7 @@ def name_save(*, name: Name, actor, reason: str = "") -> Name:
     reason = reason or "Analyst name saved"
     _save(name, actor=actor, reason=reason)
     _touch(name.entity, actor=actor, reason=reason)
+    schedule_reindex([name.entity_id])
     return name
 
 
@@ -68,6 +70,7 @@ def name_delete(*, name: Name, actor, reason: str = "") -> None:
     name._change_reason = reason
     name.delete()
     _touch(name.entity, actor=actor, reason=reason)
+    schedule_reindex([name.entity_id])
 
 
 def _touch(entity: Entity, *, actor, reason: str):

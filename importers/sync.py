@@ -30,6 +30,7 @@ from importers.rows import (
     fact_key,
     first_listed,
 )
+from screening.index import schedule_reindex
 
 
 @dataclass
@@ -102,6 +103,7 @@ def sync_records(*, source, records: list[EntityRecord], actor: Actor, force: bo
     ])
     # Not a change to the records, so it writes no history.
     SourceRecord.objects.filter(source=source, removed_at__isnull=True).update(last_seen=now)
+    schedule_reindex([*(known.entity_id for known, _ in [*changed, *returning]), *(e.pk for _, e in created)])
     return counts
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "entities",
     "importers",
     "apiclients",
+    "screening",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,111 @@
+"""
+Screening: is this name a designated entity?
+
+``screen`` takes a batch of queries and returns ranked, explained candidates for each. Candidates are found
+in the database by the query's rarest index keys (token forms, name symbols, metaphones) and, on
+PostgreSQL, by trigram similarity of the whole normalised name, so the work per query stays bounded
+whatever the registry's size; only that bounded set is scored, in Python, by ``screening.scoring``.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
+
+from entities.models import BirthDate, Entity, Nationality
+from screening.models import KeyFrequency, NameKey, NameToken
+from screening.names import analyse
+from screening.scoring import Candidate, EntityFacts, Query, score_entity
+
+DEFAULT_THRESHOLD = 0.8
+CANDIDATES_PER_QUERY = 40
+COMMON_KEY = 5000  # a key on more names than this ranks candidates but does not find them
+TRIGRAM_CANDIDATES = 10
+
+
+@dataclass(frozen=True)
+class Result:
+    query: Query
+    candidates: list[Candidate]
+
+
+def screen(queries: list[Query], *, threshold: float = DEFAULT_THRESHOLD, limit: int = 5) -> list[Result]:
+    """Candidates for each query, best first, ``match`` set where the score reaches ``threshold``."""
+    results = []
+    for query in queries:
+        analysed = analyse(query.name, query.kind)
+        if analysed is None:
+            results.append(Result(query, []))
+            continue
+        entity_ids = find_candidates(analysed, kind=query.kind)
+        facts = load_facts(entity_ids)
+        scored = [score_entity(query, analysed, facts[entity_id], threshold=threshold) for entity_id in facts]
+        scored = sorted((c for c in scored if c.score > 0), key=lambda c: (-c.score, c.caption))
+        results.append(Result(query, scored[:limit]))
+    return results
+
+
+def find_candidates(analysed, *, kind: str | None) -> list:
+    keys_by_token = {}
+    for index, token in enumerate(analysed.tokens):
+        for key in analysed.keys_of(token):
+            keys_by_token.setdefault(key, index)
+    frequencies = dict(KeyFrequency.objects.filter(key__in=keys_by_token, names__gt=0).values_list("key", "names"))
+    if not frequencies:
+        return trigram_candidates(analysed, kind)
+    ranked = sorted(frequencies, key=frequencies.get)
+    finding = [key for key in ranked if frequencies[key] <= COMMON_KEY] or ranked[:1]
+    total = max(sum(frequencies.values()), 1)
+    rows = NameToken.objects.filter(key__in=finding)
+    if kind:
+        rows = rows.filter(kind=kind)
+    weights = defaultdict(dict)
+    for entity_id, key in rows.values_list("entity_id", "key")[: COMMON_KEY * 4]:
+        token = keys_by_token[key]
+        weight = math.log(1 + total / frequencies[key])
+        weights[entity_id][token] = max(weights[entity_id].get(token, 0.0), weight)
+    best = sorted(weights, key=lambda entity_id: -sum(weights[entity_id].values()))[:CANDIDATES_PER_QUERY]
+    # A word no name in the registry has is likely a misspelling: look for names alike as a whole too.
+    unknown = {keys_by_token[key] for key in keys_by_token} - {keys_by_token[key] for key in frequencies}
+    if unknown:
+        best.extend(entity_id for entity_id in trigram_candidates(analysed, kind) if entity_id not in best)
+    return best
+
+
+def trigram_candidates(analysed, kind) -> list:
+    """Names that look alike as a whole (pg_trgm), for misspelt words; PostgreSQL only."""
+    if connection.vendor != "postgresql" or len(analysed.normalized) < 4:
+        return []
+    rows = NameKey.objects.filter(normalized__trigram_similar=analysed.normalized)
+    if kind:
+        rows = rows.filter(kind=kind)
+    rows = rows.annotate(similarity=TrigramSimilarity("normalized", analysed.normalized)).order_by("-similarity")
+    return list(dict.fromkeys(rows.values_list("entity_id", flat=True)[:TRIGRAM_CANDIDATES]))
+
+
+def load_facts(entity_ids: list) -> dict:
+    """What scoring needs of each candidate, in four queries whatever the number of candidates."""
+    if not entity_ids:
+        return {}
+    facts = {
+        entity_id: EntityFacts(entity_id=entity_id, caption=caption, kind=kind, status=status)
+        # Delisted entities are no longer designated: screening answers for the active ones only.
+        for entity_id, caption, kind, status in Entity.objects.active().filter(pk__in=entity_ids).values_list(
+            "id", "caption", "kind", "status"
+        )
+    }
+    for entity_id, name_type, text, tokens in NameKey.objects.filter(entity_id__in=facts).values_list(
+        "entity_id", "name_type", "name__full_name", "tokens"
+    ):
+        facts[entity_id].names.append((name_type, text, tokens))
+    for entity_id, date_type, date, year, from_year, to_year in BirthDate.objects.filter(
+        entity_id__in=facts
+    ).values_list("entity_id", "date_type", "date", "year", "from_year", "to_year"):
+        facts[entity_id].birth_dates.append((date_type, date, year, from_year, to_year))
+    for entity_id, code in Nationality.objects.filter(entity_id__in=facts).exclude(country_code="").values_list(
+        "entity_id", "country_code"
+    ):
+        facts[entity_id].nationalities.add(code)
+    return facts
