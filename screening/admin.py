@@ -1,0 +1,59 @@
+"""Screening for analysts: a page in the admin where a name returns ranked, explained candidates."""
+
+from django import forms
+from django.contrib import admin
+from django.template.response import TemplateResponse
+
+from entities.choices import EntityKind
+from screening.models import NameKey
+from screening.scoring import Query
+from screening.service import DEFAULT_THRESHOLD, screen
+
+
+class ScreeningSearch(NameKey):
+    """No table of its own: gives the screening page its place in the admin's index."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "screen a name"
+
+
+class ScreeningForm(forms.Form):
+    name = forms.CharField(max_length=300)
+    kind = forms.ChoiceField(choices=[("", "any"), *EntityKind.choices], required=False)
+    birth_date = forms.RegexField(r"^\d{4}(-\d{2}-\d{2})?$", required=False, help_text="YYYY or YYYY-MM-DD")
+    nationality = forms.CharField(max_length=100, required=False, help_text="ISO code or country name")
+    threshold = forms.FloatField(min_value=0, max_value=1, initial=DEFAULT_THRESHOLD)
+
+
+@admin.register(ScreeningSearch)
+class ScreeningAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def changelist_view(self, request, extra_context=None):
+        form = ScreeningForm(request.GET or None, initial={"threshold": DEFAULT_THRESHOLD})
+        candidates = None
+        if form.is_valid():
+            data = form.cleaned_data
+            query = Query(name=data["name"], kind=data["kind"] or None, birth_date=data["birth_date"] or None,
+                          nationality=data["nationality"] or None)
+            [result] = screen([query], threshold=data["threshold"], limit=20)
+            candidates = result.candidates
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Screen a name",
+            "opts": self.model._meta,
+            "form": form,
+            "candidates": candidates,
+        }
+        return TemplateResponse(request, "admin/screening/search.html", context)
