@@ -57,14 +57,17 @@ class Analysed:
         return " ".join(token.form for token in self.tokens)
 
     def keys(self) -> set[str]:
-        """The index keys of the name: its token forms, their symbols (§) and metaphones (~)."""
+        """
+        The index keys of the name: its word forms and their metaphones (~). Symbols are left to scoring:
+        a word can carry many, which doubled the index without finding more candidates on the dev set.
+        """
         return {key for token in self.tokens for key in self.keys_of(token)}
 
     @staticmethod
     def keys_of(token: "Token") -> list[str]:
         if token.weight < 0.5:
             return []  # particles and generic words would make every name a candidate
-        keys = [token.form, *(f"§{symbol}" for symbol in sorted(token.symbols))]
+        keys = [token.form]
         if len(token.metaphone) >= 2:
             keys.append(f"~{token.metaphone}")
         return keys
