@@ -59,6 +59,9 @@ DEMONYMS = {
     "somali": "SO", "sudanese": "SD", "syrian": "SY", "tunisian": "TN", "turkish": "TR", "yemeni": "YE",
 }
 
+# "na" in a list means "not available", not Namibia.
+NOT_A_COUNTRY = {"na", "n.a", "n/a", "unknown", "none", "stateless"}
+
 # Qualifiers around a country name that do not change which country it is.
 QUALIFIERS = re.compile(
     r"\s*\((as at|in custody|citizenship|until|since)[^)]*\)\s*$|^possibly\s+|\s+(passport|by birth)$"
@@ -69,7 +72,7 @@ QUALIFIERS = re.compile(
 def country_code(name: str) -> str:
     """Return the ISO 3166-1 alpha-2 code for a country as a source wrote it, or "" when none applies."""
     text = " ".join((name or "").split()).strip(" .,;").lower()
-    if not text or "/" in text or " or " in text:
+    if not text or "/" in text or " or " in text or text in NOT_A_COUNTRY:
         return ""
     text = QUALIFIERS.sub("", text).strip()
     if text in EXTRA_NAMES:

@@ -25,6 +25,12 @@ class ScreeningForm(forms.Form):
     nationality = forms.CharField(max_length=100, required=False, help_text="ISO code or country name")
     threshold = forms.FloatField(min_value=0, max_value=1, initial=DEFAULT_THRESHOLD)
 
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        if len(value) == 10:
+            forms.DateField().clean(value)  # a real calendar date, or the form's own error
+        return value
+
 
 @admin.register(ScreeningSearch)
 class ScreeningAdmin(admin.ModelAdmin):

@@ -19,7 +19,7 @@ from screening.service import DEFAULT_THRESHOLD, screen
 MAX_QUERIES = 100
 MAX_NAME_LENGTH = 300
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-BIRTH_DATE = re.compile(r"\d{4}(-\d{2}-\d{2})?")
+BIRTH_DATE = re.compile(r"\A\d{4}(-\d{2}-\d{2})?\Z")
 
 
 def validate_name(value: str) -> str:

@@ -75,6 +75,7 @@ def rebuild(progress=lambda done: None) -> int:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses pending deferred checks
                 cursor.execute(f"TRUNCATE {NameToken._meta.db_table}, {NameKey._meta.db_table}, "
                                f"{KeyFrequency._meta.db_table}")
         else:

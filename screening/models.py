@@ -11,7 +11,10 @@ from django.db import models
 class NameKey(models.Model):
     """One analysed name: its normalised text (trigram-indexed on PostgreSQL) and its tokens for scoring."""
 
-    name = models.OneToOneField("entities.Name", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # DO_NOTHING: a deleted name's index rows stay until the reindex that follows removes them, so that it
+    # can count the keys that went away.
+    name = models.OneToOneField("entities.Name", on_delete=models.DO_NOTHING, db_constraint=False,
+                                primary_key=True, related_name="+")
     entity = models.ForeignKey("entities.Entity", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, help_text="The entity's kind, copied here to filter without a join.")
     name_type = models.CharField(max_length=20)
@@ -32,7 +35,8 @@ class NameToken(models.Model):
     key = models.CharField(max_length=200)
     kind = models.CharField(max_length=20)
     entity = models.ForeignKey("entities.Entity", on_delete=models.CASCADE, related_name="+", db_index=False)
-    name = models.ForeignKey("entities.Name", on_delete=models.CASCADE, related_name="+", db_index=False)
+    name = models.ForeignKey("entities.Name", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+                             db_index=False)
 
     class Meta:
         indexes = [models.Index(fields=["key", "kind", "entity"]), models.Index(fields=["name"])]

@@ -27,6 +27,10 @@ GENERIC_ORG_WORDS = frozenset({"group", "front", "brigade", "brigades", "movemen
                                "army", "battalion", "battalions", "party", "network", "company", "committee",
                                "council", "union", "association", "society", "foundation", "institute", "corporation",
                                "inc", "llc", "ltd", "co"})
+GENERIC_ONLY_CAP = 0.6
+# rigour's symbols for words that say what kind of business an organisation is, not which one.
+GENERIC_ORG_SYMBOLS = frozenset({"SYMBOL:TRADE", "SYMBOL:GENERAL", "SYMBOL:CO", "SYMBOL:INDUSTRY", "SYMBOL:HOLDING",
+                                 "SYMBOL:GRP"})
 SYMBOL_CATEGORIES = {"NAME", "SYMBOL", "DOMAIN", "LOCATION", "ORG_CLASS", "INITIAL", "NUMERIC"}
 KINDS = {"person": NameTypeTag.PER, "organisation": NameTypeTag.ORG, None: NameTypeTag.ENT}
 
@@ -104,7 +108,7 @@ def analyse(name: str, kind: str | None) -> Analysed | None:
             form=part.comparable,
             metaphone=part.metaphone or "",
             symbols=frozenset(symbols.get(part.index, ())),
-            weight=token_weight(part.comparable, part.tag, kind),
+            weight=token_weight(part.comparable, part.tag, kind, symbols.get(part.index, set())),
         )
         for part in parsed.parts
         if part.comparable
@@ -112,10 +116,12 @@ def analyse(name: str, kind: str | None) -> Analysed | None:
     return Analysed(text=text, tokens=tokens) if tokens else None
 
 
-def token_weight(form: str, tag, kind) -> float:
+def token_weight(form: str, tag, kind, symbols: set[str]) -> float:
     if form in PARTICLES or tag == NamePartTag.STOP:
         return 0.2
     if kind != "person" and (form in GENERIC_ORG_WORDS or tag == NamePartTag.LEGAL):
+        return 0.3
+    if kind != "person" and any(s in GENERIC_ORG_SYMBOLS or s.startswith("ORG_CLASS:") for s in symbols):
         return 0.3
     if len(form) <= 1:
         return 0.3  # an initial
@@ -128,10 +134,14 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
         return 1.0, "same"
     if a.symbols & b.symbols:
         return 0.95, "variant"
-    short = min(len(a.form), len(b.form))
-    if short >= 3 and a.metaphone and a.metaphone == b.metaphone:
-        return 0.85, "sounds alike"
-    return spelling_similarity(a.form, b.form)
+    similarity, why = spelling_similarity(a.form, b.form)
+    # Metaphones ignore vowels (Hassan and Hussein are both HSN), so they only vouch for spellings at most
+    # two edits apart (Kim and Keem, Laden and Ladin); in three-letter words only weakly.
+    if a.metaphone and a.metaphone == b.metaphone and OSA.distance(a.form, b.form, score_cutoff=3) <= 2:
+        alike = 0.85 if min(len(a.form), len(b.form)) >= 4 else 0.7
+        if alike > similarity:
+            return alike, "sounds alike"
+    return similarity, why
 
 
 def spelling_similarity(a: str, b: str) -> tuple[float, str]:
@@ -140,8 +150,8 @@ def spelling_similarity(a: str, b: str) -> tuple[float, str]:
     if short < 3:
         return 0.0, ""
     distance = OSA.distance(a, b, score_cutoff=2)
-    if short == 3:  # one edit in a three-letter word is weak evidence
-        return (0.7, "spelling") if distance == 1 else (0.0, "")
+    if short == 3:  # one edit in a three-letter word is weak evidence (Tom and Tim are different people)
+        return (0.5, "spelling") if distance == 1 else (0.0, "")
     budget = 1 if short < 8 else 2
     if distance <= budget:
         return 0.9 - 0.1 * distance, "spelling"
@@ -158,66 +168,87 @@ class NameComparison:
 
 def compare(query: Analysed, candidate: Analysed) -> NameComparison:
     """Align the tokens of two names in any order and score how well each explains the other."""
+    alignment = Alignment(query, candidate)
+    # First, words written as one on one side and as two or three on the other ("abd al karim" /
+    # "abdulkarim"), which word-by-word pairing would otherwise split wrongly.
+    alignment.merge(query, candidate, swap=False)
+    alignment.merge(candidate, query, swap=True)
     scored = []
     for i, qt in enumerate(query.tokens):
         for j, ct in enumerate(candidate.tokens):
+            if i in alignment.used_q or j in alignment.used_c:
+                continue
             similarity, why = token_similarity(qt, ct)
             if similarity:
                 scored.append((similarity * min(qt.weight, ct.weight), similarity, i, j, why))
     scored.sort(reverse=True)
-    used_q, used_c, pairs = set(), set(), []
-    explained_q = explained_c = 0.0
     for _, similarity, i, j, why in scored:
-        if i in used_q or j in used_c:
-            continue
-        used_q.add(i)
-        used_c.add(j)
-        explained_q += query.tokens[i].weight * similarity
-        explained_c += candidate.tokens[j].weight * similarity
-        pairs.append((query.tokens[i].form, candidate.tokens[j].form, round(similarity, 3), why))
-    # A name written as one word on one side and two on the other ("abd alkarim" / "abdulkarim").
-    for many, one, swap in ((query, candidate, False), (candidate, query, True)):
-        used_many, used_one = (used_c, used_q) if swap else (used_q, used_c)
-        for i, j, similarity in merges(many.tokens, one.tokens, used_many, used_one):
-            used_many.update((i, i + 1))
-            used_one.add(j)
-            joined_weight = many.tokens[i].weight + many.tokens[i + 1].weight
-            merged = f"{many.tokens[i].form} {many.tokens[i + 1].form}"
-            if swap:
-                explained_q += one.tokens[j].weight * similarity
-                explained_c += joined_weight * similarity
-                pairs.append((one.tokens[j].form, merged, round(similarity, 3), "split"))
-            else:
-                explained_q += joined_weight * similarity
-                explained_c += one.tokens[j].weight * similarity
-                pairs.append((merged, one.tokens[j].form, round(similarity, 3), "joined"))
+        if i not in alignment.used_q and j not in alignment.used_c:
+            alignment.pair([i], [j], similarity, why)
     total_q = sum(token.weight for token in query.tokens)
     total_c = sum(token.weight for token in candidate.tokens)
-    coverage_q = explained_q / total_q if total_q else 0.0
-    coverage_c = explained_c / total_c if total_c else 0.0
+    coverage_q = alignment.explained_q / total_q if total_q else 0.0
+    coverage_c = alignment.explained_c / total_c if total_c else 0.0
     score = f_measure(coverage_q, coverage_c)
+    if not alignment.content_matched:
+        # Only particles or generic words in common ("Trading Company" against "X Trading Company").
+        score = min(score, GENERIC_ONLY_CAP)
+    pairs = alignment.pairs
     joined = joined_similarity(query, candidate)
-    if joined > score:  # "binladen" against "bin laden", or tokens split differently
+    if joined > score:  # "binladen" against "bin laden"
         score = joined
         pairs = [(query.normalized, candidate.normalized, round(joined, 3), "joined")]
     return NameComparison(score=score, query_coverage=coverage_q, candidate_coverage=coverage_c, pairs=tuple(pairs))
 
 
-def merges(many: tuple[Token, ...], one: tuple[Token, ...], used_many: set, used_one: set):
-    """Pairs of neighbouring unmatched tokens on one side that, joined, spell an unmatched token of the other."""
-    for i in range(len(many) - 1):
-        if i in used_many or i + 1 in used_many:
-            continue
-        joined = many[i].form + many[i + 1].form
-        for j, token in enumerate(one):
+class Alignment:
+    """Which words of the query are explained by which of the candidate, and how well."""
+
+    def __init__(self, query: Analysed, candidate: Analysed):
+        self.query, self.candidate = query, candidate
+        self.used_q: set[int] = set()
+        self.used_c: set[int] = set()
+        self.explained_q = self.explained_c = 0.0
+        self.pairs: list[tuple[str, str, float, str]] = []
+        self.content_matched = False
+
+    def pair(self, query_indexes: list[int], candidate_indexes: list[int], similarity: float, why: str):
+        query_tokens = [self.query.tokens[i] for i in query_indexes]
+        candidate_tokens = [self.candidate.tokens[j] for j in candidate_indexes]
+        self.used_q.update(query_indexes)
+        self.used_c.update(candidate_indexes)
+        self.explained_q += sum(token.weight for token in query_tokens) * similarity
+        self.explained_c += sum(token.weight for token in candidate_tokens) * similarity
+        if max(t.weight for t in query_tokens) >= 0.5 and max(t.weight for t in candidate_tokens) >= 0.5:
+            self.content_matched = True
+        self.pairs.append((" ".join(t.form for t in query_tokens), " ".join(t.form for t in candidate_tokens),
+                           round(similarity, 3), why))
+
+    def merge(self, many: Analysed, one: Analysed, *, swap: bool):
+        """Pair runs of 2 or 3 neighbouring words of ``many`` that, joined, spell one long word of ``one``."""
+        used_many, used_one = (self.used_c, self.used_q) if swap else (self.used_q, self.used_c)
+        for j, token in enumerate(one.tokens):
             if j in used_one or len(token.form) < 6:
                 continue
-            similarity = 1.0 if joined == token.form else spelling_similarity(joined, token.form)[0]
-            if similarity:
-                yield i, j, similarity
-                used_many.update((i, i + 1))
-                used_one.add(j)
-                break
+            for size in (3, 2):
+                for i in range(len(many.tokens) - size + 1):
+                    run = range(i, i + size)
+                    if any(k in used_many for k in run):
+                        continue
+                    joined = "".join(many.tokens[k].form for k in run)
+                    similarity = 1.0 if joined == token.form else spelling_similarity(joined, token.form)[0]
+                    # Only where the run explains more than its best single word would ("al muhammad" /
+                    # "muhammad" pairs word by word; "abd al karim" / "abdulkarim" joins).
+                    run_weight = sum(many.tokens[k].weight for k in run)
+                    alone = max(token_similarity(many.tokens[k], token)[0] * many.tokens[k].weight for k in run)
+                    if similarity * run_weight > alone:
+                        if swap:
+                            self.pair([j], list(run), similarity, "split")
+                        else:
+                            self.pair(list(run), [j], similarity, "joined")
+                        break
+                if j in used_one:
+                    break
 
 
 def f_measure(query_coverage: float, candidate_coverage: float, beta: float = 1.5) -> float:
@@ -229,6 +260,6 @@ def f_measure(query_coverage: float, candidate_coverage: float, beta: float = 1.
 
 
 def joined_similarity(query: Analysed, candidate: Analysed) -> float:
-    a = "".join(token.form for token in query.tokens if token.weight >= 0.5)
-    b = "".join(token.form for token in candidate.tokens if token.weight >= 0.5)
+    a = "".join(token.form for token in query.tokens)
+    b = "".join(token.form for token in candidate.tokens)
     return 0.97 if len(a) >= 6 and a == b else 0.0

@@ -11,7 +11,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import TrigramSimilarity
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 
 from entities.models import BirthDate, Entity, Nationality
@@ -23,6 +23,7 @@ DEFAULT_THRESHOLD = 0.8
 CANDIDATES_PER_QUERY = 40
 COMMON_KEY = 5000  # a key on more names than this ranks candidates but does not find them
 TRIGRAM_CANDIDATES = 10
+WORD_SIMILARITY = 0.4
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def screen(queries: list[Query], *, threshold: float = DEFAULT_THRESHOLD, limit:
         entity_ids = find_candidates(analysed, kind=query.kind)
         facts = load_facts(entity_ids)
         scored = [score_entity(query, analysed, facts[entity_id], threshold=threshold) for entity_id in facts]
-        scored = sorted((c for c in scored if c.score > 0), key=lambda c: (-c.score, c.caption))
+        scored = sorted((c for c in scored if c.score > 0), key=lambda c: (-c.score, c.caption, str(c.entity_id)))
         results.append(Result(query, scored[:limit]))
     return results
 
@@ -53,8 +54,6 @@ def find_candidates(analysed, *, kind: str | None) -> list:
         for key in analysed.keys_of(token):
             keys_by_token.setdefault(key, index)
     frequencies = dict(KeyFrequency.objects.filter(key__in=keys_by_token, names__gt=0).values_list("key", "names"))
-    if not frequencies:
-        return trigram_candidates(analysed, kind)
     ranked = sorted(frequencies, key=frequencies.get)
     finding = [key for key in ranked if frequencies[key] <= COMMON_KEY] or ranked[:1]
     total = max(sum(frequencies.values()), 1)
@@ -62,26 +61,30 @@ def find_candidates(analysed, *, kind: str | None) -> list:
     if kind:
         rows = rows.filter(kind=kind)
     weights = defaultdict(dict)
-    for entity_id, key in rows.values_list("entity_id", "key")[: COMMON_KEY * 4]:
+    for entity_id, key in rows.order_by("entity_id").values_list("entity_id", "key")[: COMMON_KEY * 4]:
         token = keys_by_token[key]
         weight = math.log(1 + total / frequencies[key])
         weights[entity_id][token] = max(weights[entity_id].get(token, 0.0), weight)
-    best = sorted(weights, key=lambda entity_id: -sum(weights[entity_id].values()))[:CANDIDATES_PER_QUERY]
-    # A word no name in the registry has is likely a misspelling: look for names alike as a whole too.
-    unknown = {keys_by_token[key] for key in keys_by_token} - {keys_by_token[key] for key in frequencies}
-    if unknown:
-        best.extend(entity_id for entity_id in trigram_candidates(analysed, kind) if entity_id not in best)
+    best = sorted(weights, key=lambda entity_id: (-sum(weights[entity_id].values()), str(entity_id)))
+    best = best[:CANDIDATES_PER_QUERY]
+    # A word that no name in the registry has is likely a misspelling: look for names with a word like it.
+    unknown = [token.form for token in analysed.tokens if token.weight >= 0.5 and token.form not in frequencies]
+    for word in sorted(unknown, key=len, reverse=True)[:2]:
+        best.extend(entity_id for entity_id in trigram_candidates(word, kind) if entity_id not in best)
     return best
 
 
-def trigram_candidates(analysed, kind) -> list:
-    """Names that look alike as a whole (pg_trgm), for misspelt words; PostgreSQL only."""
-    if connection.vendor != "postgresql" or len(analysed.normalized) < 4:
+def trigram_candidates(word: str, kind) -> list:
+    """Names with a word like ``word`` (pg_trgm word similarity, on its index); PostgreSQL only."""
+    if connection.vendor != "postgresql" or len(word) < 4:
         return []
-    rows = NameKey.objects.filter(normalized__trigram_similar=analysed.normalized)
+    with connection.cursor() as cursor:
+        # pg_trgm's default (0.6) misses a long word with two typos; the index still does the work.
+        cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY])
+    rows = NameKey.objects.filter(normalized__trigram_word_similar=word)
     if kind:
         rows = rows.filter(kind=kind)
-    rows = rows.annotate(similarity=TrigramSimilarity("normalized", analysed.normalized)).order_by("-similarity")
+    rows = rows.annotate(similarity=TrigramWordSimilarity(word, "normalized")).order_by("-similarity", "entity_id")
     return list(dict.fromkeys(rows.values_list("entity_id", flat=True)[:TRIGRAM_CANDIDATES]))
 
 
