@@ -34,12 +34,10 @@ class ClientRateThrottle(BaseThrottle):
         self.limit, self.period = parse_rate(rate)
         window = int(time.time() // self.period)
         key = f"throttle:{client.pk}:{window}"
-        cache.add(key, 0, timeout=self.period + 1)
         try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.add(key, 1, timeout=self.period + 1)
-            count = 1
+            count = cache.incr(key)  # one round trip in the common case
+        except ValueError:  # the window's first request (or the key was evicted)
+            count = 1 if cache.add(key, 1, timeout=self.period + 1) else cache.incr(key)
         self.reset_at = (window + 1) * self.period
         return count <= self.limit
 

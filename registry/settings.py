@@ -111,7 +111,9 @@ if os.environ.get("REDIS_CACHE_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_CACHE_URL"]}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Per process, so rate limits count per worker: production sets REDIS_CACHE_URL.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": 20000}}}
 
 # --- Auth, i18n, static ---------------------------------------------------------------------------
 

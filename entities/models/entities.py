@@ -57,7 +57,10 @@ class Entity(models.Model):
         ordering = ["caption"]
         indexes = [
             models.Index(fields=["status", "category"]),
-            models.Index(fields=["updated_at"]),
+            # The API list's orderings, each with its id tie-breaker, so a page is an index range scan.
+            models.Index(fields=["caption", "id"]),
+            models.Index(fields=["updated_at", "id"]),
+            models.Index(fields=["created_at", "id"]),
         ]
 
     def __str__(self):
