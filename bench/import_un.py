@@ -32,6 +32,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchdb import recreate_database
+
 ROOT = Path(__file__).resolve().parents[1]
 UN_DATA = ROOT.parent / "shared" / "data" / "un"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/registry_bench"
@@ -75,26 +77,6 @@ def newest_un_file() -> Path:
 
 
 # --- Database set-up ------------------------------------------------------------------------------
-
-def recreate_database(url: str, *, allow_drop: bool):
-    """DROP and CREATE the benchmark database, connecting to the server's maintenance database."""
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    config = dj_database_url.parse(url)
-    if "postgresql" not in config["ENGINE"]:
-        sys.exit(f"--database-url must be a postgres:// URL, got {url!r}")
-    name = config["NAME"]
-    if "bench" not in name and not allow_drop:
-        sys.exit(f"Refusing to drop database {name!r}: its name does not contain 'bench'. "
-                 "Use a dedicated benchmark database, or pass --allow-drop if you really mean it.")
-    connect = {"host": config["HOST"] or None, "port": config["PORT"] or None, "user": config["USER"] or None,
-               "password": config["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
-    with psycopg.connect(**{key: value for key, value in connect.items() if value is not None}) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
 
 def setup_django(url: str, data_dir: str):
     os.environ["DATABASE_URL"] = url
@@ -354,7 +336,7 @@ def main(argv=None) -> int:
     signal.alarm(args.time_limit)
 
     started = time.perf_counter()
-    recreate_database(args.database_url, allow_drop=args.allow_drop)
+    recreate_database(args.database_url, must_contain="bench", allow_drop=args.allow_drop)
     with tempfile.TemporaryDirectory(prefix="registry-bench-") as data_dir:
         setup_django(args.database_url, data_dir)
         setup_seconds = time.perf_counter() - started

@@ -44,6 +44,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchdb import recreate_database
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 DEFAULT_FILE = SHARED / "un" / "un-sc-consolidated-2026-02-27.xml"
@@ -89,26 +91,6 @@ def parse_args(argv=None):
 
 
 # --- Set-up ---------------------------------------------------------------------------------------
-
-def recreate_database(url: str, *, allow_drop: bool):
-    """DROP and CREATE the benchmark database, connecting to the server's maintenance database."""
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    config = dj_database_url.parse(url)
-    if "postgresql" not in config["ENGINE"]:
-        sys.exit(f"--database-url must be a postgres:// URL, got {url!r}")
-    name = config["NAME"]
-    if "quality" not in name and not allow_drop:
-        sys.exit(f"Refusing to drop database {name!r}: its name does not contain 'quality'. "
-                 "Use a dedicated database, or pass --allow-drop if you really mean it.")
-    connect = {"host": config["HOST"] or None, "port": config["PORT"] or None, "user": config["USER"] or None,
-               "password": config["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
-    with psycopg.connect(**{key: value for key, value in connect.items() if value is not None}) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
 
 def setup_django(url: str, data_dir: str):
     os.environ["DATABASE_URL"] = url
@@ -524,7 +506,7 @@ def main(argv=None) -> int:
     signal.alarm(args.time_limit + 60)  # the loops stop themselves at the limit; this catches a stuck step
 
     if not args.reuse:
-        recreate_database(args.database_url, allow_drop=args.allow_drop)
+        recreate_database(args.database_url, must_contain="quality", allow_drop=args.allow_drop)
     with tempfile.TemporaryDirectory(prefix="screening-quality-") as data_dir:
         setup_django(args.database_url, data_dir)
         print(environment(), flush=True)
