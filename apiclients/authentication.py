@@ -2,13 +2,18 @@
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
-from apiclients.models import ApiClient, hash_token
+from apiclients.models import ApiClient, client_cache_key, hash_token
 
 # last_used_at is for people, not for accounting: refresh it at most this often to spare a write per request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# A token's client is kept in the cache between requests, to spare a query per request. ApiClient.save()
+# deletes the entry, so a revocation is immediate where the cache is shared (Redis); with the in-process
+# default cache, other worker processes notice it within this time.
+CLIENT_CACHE_SECONDS = 30
 
 
 class ClientPrincipal:
@@ -42,9 +47,13 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             token = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("The token is not valid.") from None
-        client = ApiClient.objects.filter(token_hash=hash_token(token)).first()
+        key = client_cache_key(hash_token(token))
+        client = cache.get(key)
         if client is None:
-            raise exceptions.AuthenticationFailed("The token is not valid.")
+            client = ApiClient.objects.filter(token_hash=hash_token(token)).first()
+            if client is None:
+                raise exceptions.AuthenticationFailed("The token is not valid.")
+            cache.set(key, client, CLIENT_CACHE_SECONDS)
         if client.revoked_at is not None:
             raise exceptions.AuthenticationFailed("The token has been revoked.")
         if client.expires_at is not None and client.expires_at <= timezone.now():
@@ -52,6 +61,8 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         if client.last_used_at is None or now - client.last_used_at > LAST_USED_RESOLUTION:
             ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
+            client.last_used_at = now
+            cache.set(key, client, CLIENT_CACHE_SECONDS)
         return ClientPrincipal(client), client
 
     def authenticate_header(self, request):

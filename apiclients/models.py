@@ -1,7 +1,8 @@
 import hashlib
 
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -11,6 +12,11 @@ from apiclients.choices import ClientKind
 def hash_token(token: str) -> str:
     """Tokens are 256-bit random strings, so a plain SHA-256 is enough to store them safely."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def client_cache_key(token_hash: str) -> str:
+    """Where authentication keeps the client of a token between requests (see apiclients.authentication)."""
+    return f"api-client:{token_hash}"
 
 
 class ApiClient(models.Model):
@@ -43,6 +49,18 @@ class ApiClient(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # A revocation, an expiry or a scope change takes effect on the next request. Again at commit: a
+        # request that read the row before it changed may have cached it meanwhile.
+        key = client_cache_key(self.token_hash)
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))
+
+    def delete(self, *args, **kwargs):
+        cache.delete(client_cache_key(self.token_hash))
+        return super().delete(*args, **kwargs)
 
     @property
     def is_usable(self) -> bool:

@@ -84,3 +84,36 @@ def _by_entity(model, mapping: dict[str, str], ids) -> dict:
     for entity_id, *values in rows:
         grouped[entity_id].append(dict(zip(names, values, strict=True)))
     return grouped
+
+
+SUMMARY_FIELDS = ["id", "kind", "caption", "status", "category", "first_listed", "delisted_at", "updated_at"]
+
+
+def entity_summaries(entities: list[dict], *, detail_base: str) -> list[dict]:
+    """
+    Rows of the entity list from ``values(*SUMMARY_FIELDS)`` dicts: two queries whatever their number, and
+    no model instances. ``detail_base`` is the entity list's absolute URL; an entity's URL is below it.
+    """
+    ids = [entity["id"] for entity in entities]
+    listings = defaultdict(list)
+    for entity_id, reference_number, regime in Listing.objects.filter(entity_id__in=ids).order_by("id").values_list(
+        "entity_id", "reference_number", "regime"
+    ):
+        listings[entity_id].append((reference_number, regime))
+    nationalities = defaultdict(set)
+    for entity_id, code in Nationality.objects.filter(entity_id__in=ids).exclude(country_code="").values_list(
+        "entity_id", "country_code"
+    ):
+        nationalities[entity_id].add(code)
+    return [
+        {
+            "id": entity["id"],
+            "url": f"{detail_base}{entity['id']}/",
+            **{field: entity[field] for field in SUMMARY_FIELDS[1:-1]},
+            "reference_numbers": [reference for reference, _ in listings[entity["id"]]],
+            "regimes": sorted({regime for _, regime in listings[entity["id"]]}),
+            "nationalities": sorted(nationalities[entity["id"]]),
+            "updated_at": entity["updated_at"],
+        }
+        for entity in entities
+    ]

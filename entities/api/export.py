@@ -2,7 +2,6 @@
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 
 from django.http import StreamingHttpResponse
@@ -10,21 +9,16 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
-from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 
 from apiclients.choices import Scope
 from entities.api.ftm import ftm_entities
 from entities.api.views import StrictQueryParamsMixin
+from entities.documents import dumps
 from entities.selectors import entity_documents
 
 CSV_COLUMNS = ["id", "kind", "caption", "status", "category", "first_listed", "delisted_at", "reference_numbers",
                "regimes", "names", "aliases", "weak_aliases", "birth_dates", "nationalities", "updated_at"]
-
-
-def dumps(value) -> str:
-    # DRF's encoder, so that the export writes values exactly as the other endpoints do.
-    return json.dumps(value, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
 
 def jsonl_lines(documents: Iterator[dict]) -> Iterator[str]:

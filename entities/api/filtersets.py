@@ -3,11 +3,11 @@
 import re
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from rest_framework.exceptions import ValidationError
 
 from entities.choices import EntityCategory, EntityKind, EntityStatus
-from entities.models import Entity, Source
+from entities.models import Entity, Listing, Name, Nationality, Source
 
 
 class EntityFilterSet(django_filters.FilterSet):
@@ -25,19 +25,23 @@ class EntityFilterSet(django_filters.FilterSet):
         model = Entity
         fields = []
 
+    # Relation filters are EXISTS subqueries, not joins: a join needs DISTINCT, which sorts every matching
+    # row on each page, where EXISTS lets the page walk the ordering's index.
+
     def filter_regime(self, queryset, name, value):
-        return queryset.filter(listings__regime__iexact=value).distinct()
+        return queryset.filter(Exists(Listing.objects.filter(entity=OuterRef("pk"), regime__iexact=value)))
 
     def filter_nationality(self, queryset, name, value):
         if not re.fullmatch(r"[A-Za-z]{2}", value):
             raise ValidationError({"nationality": ["Use an ISO 3166-1 alpha-2 code such as AF."]})
-        return queryset.filter(nationalities__country_code=value.upper()).distinct()
+        nationalities = Nationality.objects.filter(entity=OuterRef("pk"), country_code=value.upper())
+        return queryset.filter(Exists(nationalities))
 
     def filter_source(self, queryset, name, value):
         if not Source.objects.filter(slug=value).exists():
             known = ", ".join(Source.objects.order_by("slug").values_list("slug", flat=True))
             raise ValidationError({"source": [f"Unknown source {value[:50]!r}. Known: {known}."]})
-        return queryset.filter(listings__source__slug=value).distinct()
+        return queryset.filter(Exists(Listing.objects.filter(entity=OuterRef("pk"), source__slug=value)))
 
     def filter_q(self, queryset, name, value):
         value = " ".join(value.split())
@@ -45,5 +49,6 @@ class EntityFilterSet(django_filters.FilterSet):
             return queryset
         if len(value) > 200:
             raise ValidationError({"q": ["Search for at most 200 characters."]})
-        matches = Q(names__full_name__icontains=value) | Q(listings__reference_number__iexact=value)
-        return queryset.filter(matches).distinct()
+        names = Name.objects.filter(entity=OuterRef("pk"), full_name__icontains=value)
+        listings = Listing.objects.filter(entity=OuterRef("pk"), reference_number__iexact=value)
+        return queryset.filter(Exists(names) | Exists(listings))

@@ -1,8 +1,9 @@
 """Read endpoints of the entity API. Views declare; selection and serialisation live elsewhere."""
 
-from django.core.cache import cache
-from django.shortcuts import get_object_or_404
-from django.utils.http import quote_etag
+import uuid
+
+from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
@@ -13,10 +14,9 @@ from apiclients.choices import Scope
 from entities.api.filtersets import EntityFilterSet
 from entities.api.pagination import EntityCursorPagination, StrictOrderingFilter
 from entities.api.serializers import EntityDetailSerializer, EntitySummarySerializer
+from entities.documents import entity_document
 from entities.models import Entity
-from entities.selectors import ENTITY_FIELDS, documents_for
-
-DETAIL_CACHE_SECONDS = 600
+from entities.selectors import SUMMARY_FIELDS, entity_summaries
 
 
 class StrictQueryParamsMixin:
@@ -44,8 +44,8 @@ class EntityViewSet(StrictQueryParamsMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["caption", "updated_at", "created_at"]
     ordering = ["caption"]
     pagination_class = EntityCursorPagination
-    queryset = Entity.objects.prefetch_related("listings", "nationalities")
-    serializer_class = EntitySummarySerializer
+    queryset = Entity.objects.values(*SUMMARY_FIELDS, "created_at")  # created_at: an ordering field
+    serializer_class = EntitySummarySerializer  # documents the rows; entity_summaries builds them
     lookup_value_regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
     def allowed_query_params(self):
@@ -53,20 +53,22 @@ class EntityViewSet(StrictQueryParamsMixin, viewsets.ReadOnlyModelViewSet):
             return {*EntityFilterSet.base_filters, "ordering", "cursor", "page_size", "format"}
         return super().allowed_query_params()
 
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        detail_base = request.build_absolute_uri(reverse("api:entity-list"))
+        return self.get_paginated_response(entity_summaries(page, detail_base=detail_base))
+
     @extend_schema(responses=EntityDetailSerializer)
     def retrieve(self, request, pk=None):
         """
-        The whole entity. Sends an ETag; a request with a matching If-None-Match gets 304 and no body.
-        The body is cached under the ETag, which changes whenever anything about the entity does.
+        The whole entity. Sends an ETag, which changes whenever anything about the entity does; a request
+        with a matching If-None-Match gets 304 and no body. The body is the stored rendering of the entity's
+        current version (``entities.documents``), sent as it is.
         """
-        updated_at = get_object_or_404(Entity.objects.values_list("updated_at", flat=True), pk=pk)
-        etag = quote_etag(f"{pk}:{updated_at.timestamp()}")
-        headers = {"ETag": etag}
+        found = entity_document(uuid.UUID(pk))
+        if found is None:
+            raise Http404("No entity has this id.")
+        etag, body = found
         if etag in request.headers.get("If-None-Match", ""):
-            return Response(status=304, headers=headers)
-        key = f"entity-detail:{etag}"
-        data = cache.get(key)
-        if data is None:
-            data = documents_for(list(Entity.objects.filter(pk=pk).values(*ENTITY_FIELDS)))[0]
-            cache.set(key, data, DETAIL_CACHE_SECONDS)
-        return Response(data, headers=headers)
+            return Response(status=304, headers={"ETag": etag})
+        return HttpResponse(body, content_type="application/json", headers={"ETag": etag})

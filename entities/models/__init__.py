@@ -1,4 +1,5 @@
 from .changes import EntityChange
+from .documents import EntityDocument
 from .entities import Entity
 from .facts import Address, BirthDate, BirthPlace, IdentityDocument, Listing, Name, Nationality
 from .sources import Source, SourceRecord
@@ -9,6 +10,7 @@ __all__ = [
     "BirthPlace",
     "Entity",
     "EntityChange",
+    "EntityDocument",
     "IdentityDocument",
     "Listing",
     "Name",

@@ -7,6 +7,7 @@ every import.
 """
 
 from django.db import models
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from entities.choices import DateType, ListingStatus, NameType
@@ -188,7 +189,8 @@ class Listing(EntityFact):
         constraints = [
             models.UniqueConstraint(fields=["source", "reference_number"], name="unique_listing_reference"),
         ]
-        indexes = [models.Index(fields=["regime"])]
+        # The API's regime filter is case-insensitive: UPPER(regime).
+        indexes = [models.Index(fields=["regime"]), models.Index(Upper("regime"), name="listing_regime_upper")]
 
     def __str__(self):
         return f"{self.reference_number} ({self.regime})"

@@ -12,10 +12,12 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apiclients.models import ApiClient
+from apiclients.models import ApiClient, hash_token
 from apiclients.services import api_client_revoke
 from tests.api.helpers import bearer
 
@@ -102,6 +104,30 @@ def test_revoked_token_is_401(urls, make_client):
         assert response.json()["detail"] == "The token has been revoked."
 
 
+def test_the_client_of_a_token_is_cached_between_requests(urls, make_client):
+    _, token = make_client()
+    api = bearer(token)
+    assert api.get(urls[0]).status_code == 200  # reads the client, stamps last_used_at
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get(urls[0]).status_code == 200
+    assert not [query for query in queries if "apiclients_apiclient" in query["sql"]]
+
+
+def test_scope_and_expiry_changes_take_effect_on_the_next_request(urls, make_client):
+    client, token = make_client(scopes=("read", "match"))
+    api = bearer(token)
+    assert api.get(urls[0]).status_code == 200
+    client.scopes = ["match"]
+    client.save()
+    assert api.get(urls[0]).status_code == 403
+    client.scopes = ["read"]
+    client.save()
+    assert api.get(urls[0]).status_code == 200
+    client.expires_at = timezone.now() - timedelta(seconds=1)
+    client.save()
+    assert api.get(urls[0]).json()["detail"] == "The token has expired."
+
+
 def test_expired_token_is_401_and_a_future_expiry_works(urls, make_client):
     _, expired = make_client(expires_at=timezone.now() - timedelta(seconds=1))
     _, valid = make_client(expires_at=timezone.now() + timedelta(hours=1))
@@ -165,7 +191,7 @@ def test_fourth_request_of_a_researcher_is_429_with_retry_after(settings, urls, 
 def test_the_limit_store_can_be_redis(settings, urls, make_client):
     if not port_open(6379):
         pytest.skip("Redis is not listening on 127.0.0.1:6379")
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache",
                                    "LOCATION": "redis://127.0.0.1:6379/15", "KEY_PREFIX": f"test-{uuid.uuid4()}"}}
     settings.API_RATE_LIMITS = {"researcher": "3/hour", "service": "1000/hour"}
     start_of_window(3600)
@@ -176,6 +202,10 @@ def test_the_limit_store_can_be_redis(settings, urls, make_client):
     assert bearer(token).get(urls[0]).status_code == 429
     for _ in range(5):
         assert bearer(service).get(urls[0]).status_code == 200
+    # The client cached in Redis goes with its revocation.
+    client = ApiClient.objects.get(token_hash=hash_token(service))
+    api_client_revoke(client=client, reason="test")
+    assert bearer(service).get(urls[0]).status_code == 401
 
 
 def test_limits_are_per_client_and_by_kind(low_limits, urls, make_client):

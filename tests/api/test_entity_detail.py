@@ -4,16 +4,19 @@ documents; ETag and If-None-Match; a cached body that is never stale after impor
 404s; and a query count that does not grow with the number of facts.
 """
 
+import io
 import json
 import uuid
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from entities.api.serializers import EntityDetailSerializer
 from entities.choices import EntityCategory, EntityStatus, NameType
-from entities.models import Entity, Name
+from entities.models import Entity, EntityDocument, Name
 from entities.selectors import ENTITY_FIELDS, documents_for
 from entities.services import entity_update_policy, name_delete, name_save
 
@@ -308,12 +311,67 @@ def test_detail_queries_do_not_grow_with_facts(api, registry, analyst):
     rich, poor = registry["QDi.801"], registry["CDe.801"]
     for number in range(20):
         name_save(name=Name(entity=rich, name_type=NameType.ALIAS, full_name=f"Alias {number}"), actor=analyst)
-    api.get("/api/v1/sources/")  # the client's first call also stamps last_used_at
+    api.get("/api/v1/sources/")  # the client's first call reads it and stamps last_used_at; later ones hit the cache
     rich_count = queries_for(api, url(rich))
     poor_count = queries_for(api, url(poor))
     assert rich_count == poor_count
-    assert rich_count <= 11  # client, updated_at, entity row, 7 fact tables and source records
-    # A cached body and a 304 read only the client and the entity's updated_at.
-    assert queries_for(api, url(rich)) == 2
+    # The stored document is stale: its freshness check, the entity row, 7 fact tables and source records,
+    # and the upsert of the new rendering.
+    assert rich_count <= 11
+    # Then the stored rendering is served, and a 304 costs the same single query.
+    assert queries_for(api, url(rich)) == 1
     etag = api.get(url(rich)).headers["ETag"]
-    assert queries_for(api, url(rich), HTTP_IF_NONE_MATCH=etag) == 2
+    assert queries_for(api, url(rich), HTTP_IF_NONE_MATCH=etag) == 1
+
+
+# --- Stored renderings ------------------------------------------------------------------------------
+
+
+def test_a_read_stores_the_rendering_and_the_next_read_serves_it(api, registry):
+    entity = registry["QDi.801"]
+    EntityDocument.objects.all().delete()
+    first = api.get(url(entity))
+    stored = EntityDocument.objects.get(entity=entity)
+    assert stored.version == Entity.objects.get(pk=entity.pk).updated_at
+    assert json.loads(stored.body) == first.json() == fresh(entity)
+    assert stored.etag == first.headers["ETag"]
+    second = api.get(url(entity))
+    assert second.content == first.content and second.headers["ETag"] == first.headers["ETag"]
+
+
+def test_a_stale_rendering_is_never_served_whoever_changed_the_entity(api, registry):
+    """Freshness does not depend on any hook: a change made with the bare ORM still moves updated_at."""
+    entity = registry["QDi.801"]
+    before = api.get(url(entity))
+    Name.objects.create(entity=entity, name_type=NameType.ALIAS, full_name="Written Behind The Back")
+    Entity.objects.get(pk=entity.pk).save()
+    after = api.get(url(entity), HTTP_IF_NONE_MATCH=before.headers["ETag"])
+    assert after.status_code == 200
+    assert "Written Behind The Back" in {name["name"] for name in after.json()["names"]}
+    assert after.json() == fresh(entity)
+
+
+def test_a_rendering_stored_for_another_version_is_replaced(api, registry):
+    entity = registry["CDe.801"]
+    api.get(url(entity))
+    EntityDocument.objects.filter(entity=entity).update(body='{"forged": true}', version=timezone.now())
+    response = api.get(url(entity))
+    assert response.json() == fresh(entity)
+    assert json.loads(EntityDocument.objects.get(entity=entity).body) == fresh(entity)
+
+
+def test_render_entity_documents_renders_what_is_missing_or_stale(registry, analyst):
+    EntityDocument.objects.all().delete()
+    out = io.StringIO()
+    call_command("render_entity_documents", stdout=out, stderr=io.StringIO())
+    assert "Rendered 7 documents" in out.getvalue()
+    assert {str(pk) for pk in EntityDocument.objects.values_list("entity", flat=True)} == {
+        str(entity.pk) for entity in registry.values()}
+    for document in EntityDocument.objects.all():
+        assert json.loads(document.body) == fresh(document.entity)
+    name_save(name=Name(entity=registry["KPi.801"], name_type=NameType.ALIAS, full_name="Jo N."), actor=analyst)
+    out = io.StringIO()
+    call_command("render_entity_documents", stdout=out, stderr=io.StringIO())
+    assert "Rendered 1 documents" in out.getvalue()
+    assert "Jo N." in EntityDocument.objects.get(entity=registry["KPi.801"]).body
+

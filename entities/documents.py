@@ -1,0 +1,78 @@
+"""
+Serving whole entity documents fast: rendered once per version of the entity, then read in one query.
+
+The detail endpoint is the registry's hottest path. Building a document takes a query per fact table and a
+JSON rendering; reading a stored one takes a single primary-key lookup joined to the entity's row, and the
+stored body goes out as it is. ``EntityDocument.version`` is the ``updated_at`` the body was rendered for,
+and ``updated_at`` moves with every change to the entity or its facts, so freshness is checked on every
+read, in the same query: a stale or missing body is rendered and stored again on the spot. Rendering ahead
+of time (``manage.py render_entity_documents``) only saves the first reader that work.
+"""
+
+import json
+import uuid
+
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.utils.http import quote_etag
+from rest_framework.utils.encoders import JSONEncoder
+
+from entities.models import Entity, EntityDocument
+from entities.selectors import ENTITY_FIELDS, documents_for
+
+_entity, _document = Entity._meta, EntityDocument._meta
+# Built once: the ORM's query compilation would cost more than the lookup itself.
+FRESH_DOCUMENT_SQL = (
+    f"SELECT d.etag, d.body, d.version = e.updated_at FROM {_entity.db_table} e "
+    f"LEFT JOIN {_document.db_table} d ON d.entity_id = e.id WHERE e.id = %s"
+)
+
+
+def dumps(value) -> str:
+    """JSON as the API's renderer writes it: DRF's encoder, compact, not ASCII-escaped."""
+    return json.dumps(value, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
+
+
+def etag_of(document: dict) -> str:
+    return quote_etag(f"{document['id']}:{document['updated_at'].timestamp()}")
+
+
+def entity_document(entity_id: uuid.UUID) -> tuple[str, str] | None:
+    """(ETag, JSON body) of the entity's current document, or None when there is no such entity."""
+    with connection.cursor() as cursor:
+        cursor.execute(FRESH_DOCUMENT_SQL, [_entity.pk.get_db_prep_value(entity_id, connection)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    etag, body, fresh = row
+    if fresh:
+        return etag, body
+    [document] = render(list(Entity.objects.filter(pk=entity_id).values(*ENTITY_FIELDS)))
+    return document.etag, document.body
+
+
+def render(entities: list[dict]) -> list[EntityDocument]:
+    """Render and store the documents of these entity rows (``values(*ENTITY_FIELDS)`` dicts)."""
+    documents = [
+        EntityDocument(entity_id=document["id"], version=document["updated_at"], etag=etag_of(document),
+                       body=dumps(document))
+        for document in documents_for(entities)
+    ]
+    # A concurrent reader may have stored the same version already; the last write wins, and a body stored
+    # for an older version is caught by the freshness check on the next read.
+    EntityDocument.objects.bulk_create(documents, update_conflicts=True, unique_fields=["entity"],
+                                       update_fields=["version", "etag", "body"])
+    return documents
+
+
+def render_all(*, batch_size: int = 1000, progress=lambda done: None) -> int:
+    """Render every missing or stale document, a batch at a time; returns how many were rendered."""
+    current = EntityDocument.objects.filter(entity=OuterRef("pk"), version=OuterRef("updated_at"))
+    stale = Entity.objects.filter(~Exists(current)).order_by("id").values(*ENTITY_FIELDS)
+    done, last_id = 0, None
+    while batch := list((stale.filter(id__gt=last_id) if last_id else stale)[:batch_size]):
+        render(batch)
+        done += len(batch)
+        last_id = batch[-1]["id"]
+        progress(done)
+    return done
