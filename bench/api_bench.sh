@@ -3,26 +3,22 @@
 # with wrk in each server configuration (bench/api_load.py). Results: var/bench/results-*.json; the figures
 # and what they mean: bench/API.md.
 #
-#   bench/api_bench.sh [--no-seed] [--quick] [--experiments]
+#   bench/api_bench.sh [--no-seed] [--quick]
 #
 # Needs PostgreSQL at 127.0.0.1:5432 (user postgres), Redis at 127.0.0.1:6379 (database 3 holds the cache in
 # the redis runs) and wrk (apt-get install -y wrk). BENCH_DATABASE_URL overrides the database (default
 # registry_apibench; it is DROPPED and recreated by the seed). --quick: 10 s per measurement instead of 20.
-# --experiments: also measure the candidate fixes of bench/api_experiments.py, with py-spy profiles (needs
-# py-spy: pip install py-spy, temporarily; it is not a project requirement).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .venv/bin/activate
 
 seed=1
 duration=20
-experiments=0
 for arg in "$@"; do
     case "$arg" in
         --no-seed) seed=0 ;;
         --quick) duration=10 ;;
-        --experiments) experiments=1 ;;
-        *) echo "usage: $0 [--no-seed] [--quick] [--experiments]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--no-seed] [--quick]" >&2; exit 2 ;;
     esac
 done
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
@@ -45,18 +41,3 @@ load --workers 2 --worker-class gthread --threads 4 --cache locmem --scenarios d
 # A sync worker is killed by gunicorn's --timeout in the middle of a long export; a gthread worker is not.
 load --workers 2 --worker-class sync --timeout 10 --scenarios export --label sync2-timeout10
 load --workers 2 --worker-class gthread --threads 4 --timeout 10 --scenarios export --label gthread-timeout10
-
-if [ "$experiments" = 1 ]; then
-    e() { load --workers 2 --worker-class gthread --threads 4 --cache redis "$@"; }
-    e --scenarios detail,detail-hot --label E0-gthread-redis
-    e --scenarios detail --experiments facts-sql --label E1-facts-sql
-    e --scenarios detail --experiments auth-cache --label E1-auth-cache
-    e --scenarios detail --experiments no-health-check --label E1-no-health-check
-    e --scenarios detail,detail-rate,detail-hot --experiments facts-sql,auth-cache,no-health-check \
-        --label E2-detail-all --profile
-    e --scenarios list --label E3-list-base
-    e --scenarios list --experiments list-index --label E3-list-index
-    e --scenarios list --experiments list-index,list-exists --label E3-list-index-exists
-    e --scenarios list,list-q --experiments list-index,list-exists,list-prefetch,auth-cache,no-health-check \
-        --label E4-list-all --profile
-fi

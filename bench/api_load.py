@@ -51,9 +51,6 @@ TARGETS = {
     "detail_rps": 500, "detail_p99_ms": 20, "list_p99_ms": 30, "changes_1000_ms": 100,
     "export_jsonl_s": 30, "export_jsonl_rss_mb": 300,
 }
-EXPERIMENTS = ["facts-sql", "auth-cache", "no-health-check", "list-exists", "list-prefetch", "list-index"]
-# list-index: an index matching the list's default order, created for the run and dropped after it.
-LIST_INDEX = 'CREATE INDEX IF NOT EXISTS "bench_entity_caption_id" ON "entities_entity" ("caption", "id")'
 ALL_SCENARIOS = ["detail", "detail-rate", "detail-hot", "list", "list-q", "changes", "export"]
 LIST_QUERIES = [
     "", "kind=person", "kind=organisation", "status=active", "status=active&category=veo", "category=vei",
@@ -84,15 +81,10 @@ def parse_args(argv=None):
     parser.add_argument("--port", type=int, default=8790)
     parser.add_argument("--label", default="", help="Name of this run in the results file name.")
     parser.add_argument("--profile", action="store_true", help="py-spy every worker during the detail run.")
-    parser.add_argument("--experiments", default="", help="Candidate fixes to try, comma-separated: "
-                        f"{', '.join(EXPERIMENTS)} (see bench/api_experiments.py).")
     parser.add_argument("--quiet-wait", type=float, default=120, help="Before each measurement, wait up to this "
                         "many seconds for the machine to be idle (other jobs may share it).")
     args = parser.parse_args(argv)
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
-    args.experiments = [e.strip() for e in args.experiments.split(",") if e.strip()]
-    if set(args.experiments) - set(EXPERIMENTS):
-        parser.error(f"unknown experiments: {', '.join(sorted(set(args.experiments) - set(EXPERIMENTS)))}")
     unknown = set(args.scenarios) - set(ALL_SCENARIOS)
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
@@ -100,7 +92,7 @@ def parse_args(argv=None):
         parser.error("--duration must be 5 to 60 seconds")
     if not args.label:
         kind = f"gthread{args.workers}x{args.threads}" if args.worker_class == "gthread" else f"sync{args.workers}"
-        args.label = f"{kind}-{args.cache}" + "".join(f"+{name}" for name in args.experiments)
+        args.label = f"{kind}-{args.cache}"
     return args
 
 
@@ -190,7 +182,6 @@ class Server:
             env["REDIS_CACHE_URL"] = self.args.redis_url
         if self.args.rate_service:
             env["API_RATE_SERVICE"] = self.args.rate_service
-        env["BENCH_EXPERIMENTS"] = ",".join(self.args.experiments)
         return env
 
     def command(self) -> list[str]:
@@ -201,8 +192,6 @@ class Server:
                    "--error-logfile", str(self.log_path), "--log-level", "warning"]
         if args.worker_class == "gthread":
             command += ["--threads", str(args.threads)]
-        if set(args.experiments) - {"list-index"}:
-            command += ["--config", str(Path(__file__).with_name("api_experiments.py"))]
         return command
 
     def start(self) -> "Server":
@@ -627,31 +616,16 @@ def main(argv=None) -> int:
         "server": {"command": server.command(), "cache": args.cache, "rate_service": args.rate_service or "default",
                    "description": f"gunicorn {args.worker_class} x{args.workers}"
                    + (f" threads {args.threads}" if args.worker_class == "gthread" else "")
-                   + f", cache {args.cache}"
-                   + (f", experiments {', '.join(args.experiments)}" if args.experiments else "")},
+                   + f", cache {args.cache}"},
         "entities": len(ids), "duration_s": args.duration, "scenarios": {},
     }
-    if "list-index" in args.experiments:
-        database(args.database_url, LIST_INDEX)
-    try:
-        run_scenarios(args, server, results, ids, ids_file)
-    finally:
-        if "list-index" in args.experiments:
-            database(args.database_url, 'DROP INDEX IF EXISTS "bench_entity_caption_id"')
+    run_scenarios(args, server, results, ids, ids_file)
     path = args.out / f"results-{args.label}.json"
     path.write_text(json.dumps(results, indent=2, default=str) + "\n")
     for line in summarise(results):
         print(line)
     print(f"results: {path}")
     return 0
-
-
-def database(database_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(sql)
-        conn.execute("ANALYZE entities_entity")
 
 
 def run_scenarios(args, server, results, ids, ids_file) -> None:

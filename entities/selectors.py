@@ -9,6 +9,8 @@ serializer machinery, and an export of any size runs in constant memory, a batch
 from collections import defaultdict
 from collections.abc import Iterator
 
+from django.db.models import Value
+
 from entities.models import (
     Address,
     BirthDate,
@@ -91,28 +93,30 @@ SUMMARY_FIELDS = ["id", "kind", "caption", "status", "category", "first_listed",
 
 def entity_summaries(entities: list[dict], *, detail_base: str) -> list[dict]:
     """
-    Rows of the entity list from ``values(*SUMMARY_FIELDS)`` dicts: two queries whatever their number, and
-    no model instances. ``detail_base`` is the entity list's absolute URL; an entity's URL is below it.
+    Rows of the entity list from ``values(*SUMMARY_FIELDS)`` dicts: one query for their listings and
+    nationalities whatever their number, and no model instances. ``detail_base`` is the entity list's
+    absolute URL; an entity's URL is below it.
     """
     ids = [entity["id"] for entity in entities]
-    listings = defaultdict(list)
-    for entity_id, reference_number, regime in Listing.objects.filter(entity_id__in=ids).order_by("id").values_list(
-        "entity_id", "reference_number", "regime"
-    ):
-        listings[entity_id].append((reference_number, regime))
-    nationalities = defaultdict(set)
-    for entity_id, code in Nationality.objects.filter(entity_id__in=ids).exclude(country_code="").values_list(
-        "entity_id", "country_code"
-    ):
-        nationalities[entity_id].add(code)
+    listings = Listing.objects.filter(entity_id__in=ids).values_list(
+        "entity_id", "id", "reference_number", "regime", Value(False))
+    nationalities = Nationality.objects.filter(entity_id__in=ids).exclude(country_code="").values_list(
+        "entity_id", "id", "country_code", Value(""), Value(True))
+    references, regimes, codes = defaultdict(list), defaultdict(set), defaultdict(set)
+    for entity_id, _, value, regime, is_nationality in listings.union(nationalities, all=True).order_by("id"):
+        if is_nationality:
+            codes[entity_id].add(value)
+        else:
+            references[entity_id].append(value)
+            regimes[entity_id].add(regime)
     return [
         {
             "id": entity["id"],
             "url": f"{detail_base}{entity['id']}/",
             **{field: entity[field] for field in SUMMARY_FIELDS[1:-1]},
-            "reference_numbers": [reference for reference, _ in listings[entity["id"]]],
-            "regimes": sorted({regime for _, regime in listings[entity["id"]]}),
-            "nationalities": sorted(nationalities[entity["id"]]),
+            "reference_numbers": references[entity["id"]],
+            "regimes": sorted(regimes[entity["id"]]),
+            "nationalities": sorted(codes[entity["id"]]),
             "updated_at": entity["updated_at"],
         }
         for entity in entities

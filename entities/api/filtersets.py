@@ -21,9 +21,17 @@ class EntityFilterSet(django_filters.FilterSet):
     listed_since = django_filters.DateFilter(field_name="first_listed", lookup_expr="gte")
     q = django_filters.CharFilter(method="filter_q", help_text="Any name, alias or reference number.")
 
+    _form_class = None
+
     class Meta:
         model = Entity
         fields = []
+
+    def get_form_class(self):
+        # The form depends only on the declared filters: build it once, not on every request.
+        if type(self)._form_class is None:
+            type(self)._form_class = super().get_form_class()
+        return type(self)._form_class
 
     # Relation filters are EXISTS subqueries, not joins: a join needs DISTINCT, which sorts every matching
     # row on each page, where EXISTS lets the page walk the ordering's index.

@@ -61,6 +61,10 @@ class Entity(models.Model):
             models.Index(fields=["caption", "id"]),
             models.Index(fields=["updated_at", "id"]),
             models.Index(fields=["created_at", "id"]),
+            # The list's filters on a column of its own, in its default order: a page walks only matching rows.
+            models.Index(fields=["kind", "caption", "id"]),
+            models.Index(fields=["status", "caption", "id"]),
+            models.Index(fields=["category", "caption", "id"]),
         ]
 
     def __str__(self):

@@ -132,6 +132,7 @@ class Nationality(EntityFact):
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "nationalities"
+        indexes = [models.Index(fields=["country_code", "entity"])]  # the API's nationality filter
 
     def __str__(self):
         return self.country
