@@ -191,7 +191,8 @@ class Listing(EntityFact):
             models.UniqueConstraint(fields=["source", "reference_number"], name="unique_listing_reference"),
         ]
         # The API's regime filter is case-insensitive: UPPER(regime).
-        indexes = [models.Index(fields=["regime"]), models.Index(Upper("regime"), name="listing_regime_upper")]
+        indexes = [models.Index(fields=["regime"]), models.Index(Upper("regime"), name="listing_regime_upper"),
+                   models.Index(Upper("reference_number"), name="listing_reference_upper")]  # `q`, iexact
 
     def __str__(self):
         return f"{self.reference_number} ({self.regime})"
