@@ -11,9 +11,10 @@ of time (``manage.py render_entity_documents``) only saves the first reader that
 
 import json
 import uuid
+from collections.abc import Iterator
 
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.http import quote_etag
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -63,6 +64,22 @@ def render(entities: list[dict]) -> list[EntityDocument]:
     EntityDocument.objects.bulk_create(documents, update_conflicts=True, unique_fields=["entity"],
                                        update_fields=["version", "etag", "body"])
     return documents
+
+
+def document_bodies(*, batch_size: int = 1000) -> Iterator[str]:
+    """Every entity's JSON document in id order, a batch at a time: stored where fresh, else rendered and stored."""
+    current = EntityDocument.objects.filter(entity=OuterRef("pk"), version=OuterRef("updated_at")).values("body")
+    rows = Entity.objects.order_by("id").annotate(body=Subquery(current)).values_list("id", "body")
+    last_id = None
+    while batch := list((rows.filter(id__gt=last_id) if last_id else rows)[:batch_size]):
+        stale = [entity_id for entity_id, body in batch if body is None]
+        rendered = {}
+        if stale:
+            entities = list(Entity.objects.filter(pk__in=stale).values(*ENTITY_FIELDS))
+            rendered = {document.entity_id: document.body for document in render(entities)}
+        for entity_id, body in batch:
+            yield body if body is not None else rendered[entity_id]
+        last_id = batch[-1][0]
 
 
 def render_all(*, batch_size: int = 1000, progress=lambda done: None) -> int:

@@ -14,25 +14,27 @@ from rest_framework.views import APIView
 from apiclients.choices import Scope
 from entities.api.ftm import ftm_entities
 from entities.api.views import StrictQueryParamsMixin
-from entities.documents import dumps
+from entities.documents import document_bodies, dumps
 from entities.selectors import entity_documents
 
 CSV_COLUMNS = ["id", "kind", "caption", "status", "category", "first_listed", "delisted_at", "reference_numbers",
                "regimes", "names", "aliases", "weak_aliases", "birth_dates", "nationalities", "updated_at"]
 
 
-def jsonl_lines(documents: Iterator[dict]) -> Iterator[str]:
-    for document in documents:
-        yield dumps(document) + "\n"
+def jsonl_lines() -> Iterator[str]:
+    # Each line is the detail endpoint's body: the stored rendering where it is fresh.
+    for body in document_bodies():
+        yield body + "\n"
 
 
-def ftm_lines(documents: Iterator[dict]) -> Iterator[str]:
-    for document in documents:
+def ftm_lines() -> Iterator[str]:
+    for document in entity_documents():
         for entity in ftm_entities(document):
             yield dumps(entity) + "\n"
 
 
-def csv_lines(documents: Iterator[dict]) -> Iterator[str]:
+def csv_lines() -> Iterator[str]:
+    documents = entity_documents()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -87,7 +89,7 @@ class ExportView(StrictQueryParamsMixin, APIView):
         if name not in FORMATS:
             raise ValidationError({"format": [f"Use one of: {', '.join(FORMATS)}."]})
         lines, content_type, extension = FORMATS[name]
-        response = StreamingHttpResponse(lines(entity_documents()), content_type=content_type)
+        response = StreamingHttpResponse(lines(), content_type=content_type)
         filename = f"registry-{timezone.now():%Y%m%dT%H%M%SZ}.{extension}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

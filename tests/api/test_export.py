@@ -12,10 +12,12 @@ from datetime import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 
 from entities.choices import EntityStatus, NameType
-from entities.models import Entity, Name
+from entities.documents import document_bodies, dumps, render_all
+from entities.models import Entity, EntityDocument, Name
 from entities.selectors import entity_documents
 from entities.services import entity_update_policy, name_save
 
@@ -244,3 +246,18 @@ def test_export_queries_do_not_grow_with_the_registry(api, registry, import_un, 
     import_un(api_file("v2.xml"))
     assert count() == before
     assert before <= 12  # client, a batch of entities, 8 fact and record tables, the empty next batch
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 1000])
+def test_jsonl_bodies_are_current_whether_stored_stale_or_missing(full_registry, analyst, batch_size):
+    render_all()
+    stored, missing, changed = Entity.objects.order_by("id")[:3]
+    EntityDocument.objects.filter(entity=missing).delete()
+    entity_update_policy(entity=changed, actor=analyst, reason="r", analyst_notes="stale now")
+    name_save(name=Name(entity=changed, name_type=NameType.ALIAS, full_name="New Alias"), actor=analyst)
+    bodies = list(document_bodies(batch_size=batch_size))
+    assert [json.loads(body) for body in bodies] == [json.loads(dumps(d)) for d in entity_documents()]
+    assert "New Alias" in bodies[2]
+    # What was missing or stale has been stored for the next reader.
+    current = Entity.objects.filter(pk=OuterRef("entity"), updated_at=OuterRef("version"))
+    assert EntityDocument.objects.filter(Exists(current)).count() == Entity.objects.count()
