@@ -5,7 +5,8 @@
 --   BENCH_PATHS      file of request paths, one a line, picked at random (list, path)
 --   BENCH_CHANGES    highest change number, for random change-feed cursors (changes)
 --   BENCH_LIMIT      change-feed page size (changes)
---   BENCH_DELAY_MS   mean think time per connection before each request; 0 = as fast as possible.
+--   BENCH_RATE       requests/s this wrk thread offers (Poisson arrivals, see delay()); unset or 0 = each
+--                    connection sends its next request as soon as the last is answered (closed loop).
 -- At the end it prints one line "BENCH_RESULT {json}" with counts and latency percentiles (microseconds).
 
 local threads = {}
@@ -45,7 +46,8 @@ function init(args)
   mode = os.getenv("BENCH_MODE") or "detail"
   wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
   wrk.headers["Accept"] = "application/json"
-  delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+  rate = tonumber(os.getenv("BENCH_RATE") or "0")
+  next_slot = 0
   if mode == "detail" then
     ids = read_lines(os.getenv("BENCH_IDS"))
   elseif mode == "changes" then
@@ -70,10 +72,27 @@ function request()
   return wrk.format("GET", path)
 end
 
+local ffi = require("ffi")
+ffi.cdef[[
+  typedef struct { long tv_sec; long tv_usec; } bench_timeval;
+  int gettimeofday(bench_timeval *tv, void *tz);
+]]
+local timeval = ffi.new("bench_timeval")
+
+local function now_ms()
+  ffi.C.gettimeofday(timeval, nil)
+  return tonumber(timeval.tv_sec) * 1000 + tonumber(timeval.tv_usec) / 1000
+end
+
 function delay()
-  if delay_ms <= 0 then return 0 end
-  -- Exponential think time: requests arrive roughly as a Poisson process at the chosen rate.
-  return math.floor(-math.log(1 - math.random()) * delay_ms)
+  if rate <= 0 then return 0 end
+  -- An arrival schedule shared by the thread's connections: each request takes the next slot, and slots
+  -- are exponentially spaced at the offered rate, so requests arrive as a Poisson process at that rate
+  -- whatever the response times (as long as a connection is free; a late slot is sent at once).
+  local now = now_ms()
+  local slot = math.max(next_slot, now)
+  next_slot = slot - math.log(1 - math.random()) * 1000 / rate
+  return math.floor(slot - now + 0.5)
 end
 
 function done(summary, latency, requests)
