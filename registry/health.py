@@ -32,7 +32,7 @@ def _check_broker():
     from registry.celery import app
 
     try:
-        with app.connection_for_write() as broker:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as broker:
             broker.ensure_connection(max_retries=1, timeout=2)
     except Exception as error:
         return f"error: {type(error).__name__}"
