@@ -98,9 +98,10 @@ def entity_summaries(entities: list[dict], *, detail_base: str) -> list[dict]:
     absolute URL; an entity's URL is below it.
     """
     ids = [entity["id"] for entity in entities]
-    listings = Listing.objects.filter(entity_id__in=ids).values_list(
+    # order_by(): the parts of a UNION take no ORDER BY of their own (SQLite refuses one).
+    listings = Listing.objects.filter(entity_id__in=ids).order_by().values_list(
         "entity_id", "id", "reference_number", "regime", Value(False))
-    nationalities = Nationality.objects.filter(entity_id__in=ids).exclude(country_code="").values_list(
+    nationalities = Nationality.objects.filter(entity_id__in=ids).exclude(country_code="").order_by().values_list(
         "entity_id", "id", "country_code", Value(""), Value(True))
     references, regimes, codes = defaultdict(list), defaultdict(set), defaultdict(set)
     for entity_id, _, value, regime, is_nationality in listings.union(nationalities, all=True).order_by("id"):
