@@ -6,10 +6,11 @@ An entity document is a plain dict with every fact and its provenance. Facts are
 serializer machinery, and an export of any size runs in constant memory, a batch at a time.
 """
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db.models import Value
+from django.db import connection
 
 from entities.models import (
     Address,
@@ -97,14 +98,9 @@ def entity_summaries(entities: list[dict], *, detail_base: str) -> list[dict]:
     nationalities whatever their number, and no model instances. ``detail_base`` is the entity list's
     absolute URL; an entity's URL is below it.
     """
-    ids = [entity["id"] for entity in entities]
-    # order_by(): the parts of a UNION take no ORDER BY of their own (SQLite refuses one).
-    listings = Listing.objects.filter(entity_id__in=ids).order_by().values_list(
-        "entity_id", "id", "reference_number", "regime", Value(False))
-    nationalities = Nationality.objects.filter(entity_id__in=ids).exclude(country_code="").order_by().values_list(
-        "entity_id", "id", "country_code", Value(""), Value(True))
     references, regimes, codes = defaultdict(list), defaultdict(set), defaultdict(set)
-    for entity_id, _, value, regime, is_nationality in listings.union(nationalities, all=True).order_by("id"):
+    for entity_id, value, regime, is_nationality in _summary_facts([entity["id"] for entity in entities]):
+        entity_id = entity_id if isinstance(entity_id, uuid.UUID) else uuid.UUID(entity_id)  # SQLite: hex text
         if is_nationality:
             codes[entity_id].add(value)
         else:
@@ -122,3 +118,26 @@ def entity_summaries(entities: list[dict], *, detail_base: str) -> list[dict]:
         }
         for entity in entities
     ]
+
+
+# Hand-written: through the ORM, the page's hundred ids cost more CPU (a lookup per id, and a query text
+# psycopg must parse anew each time) than the rest of a list request together. One array parameter instead.
+SUMMARY_FACTS_SQL = (
+    f"SELECT entity_id, id, reference_number, regime, 0 FROM {Listing._meta.db_table} WHERE entity_id {{ids}} "
+    f"UNION ALL SELECT entity_id, id, country_code, '', 1 FROM {Nationality._meta.db_table} "
+    "WHERE entity_id {ids} AND country_code <> '' ORDER BY 2"
+)
+
+
+def _summary_facts(ids: list) -> list[tuple]:
+    """(entity id, reference number or country code, regime, is a nationality), listings in their order."""
+    if not ids:
+        return []
+    values = [Entity._meta.pk.get_db_prep_value(entity_id, connection) for entity_id in ids]
+    if connection.vendor == "postgresql":
+        sql, params = SUMMARY_FACTS_SQL.format(ids="= ANY(%s)"), [values, values]
+    else:
+        sql, params = SUMMARY_FACTS_SQL.format(ids=f"IN ({', '.join(['%s'] * len(values))})"), values * 2
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[:1] + row[2:] for row in cursor.fetchall()]
