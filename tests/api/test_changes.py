@@ -236,6 +236,7 @@ def test_a_mirror_built_from_the_feed_matches_the_registry_at_every_step(api, im
     assert restarted.entities == registry_state()
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_change_numbers_are_handed_out_in_commit_order(import_un, api_file, make_client):
     """

@@ -124,6 +124,7 @@ def test_human_summary_without_json(fixture_path):
         json.loads(summary)
 
 
+@pytest.mark.postgresql
 def test_unexpected_failure_with_json_still_prints_the_outcome(fixture_path, tmp_path):
     broken = tmp_path / "overlong-city.xml"
     broken.write_text(

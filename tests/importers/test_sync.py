@@ -514,6 +514,7 @@ def test_missing_file_fails_with_a_readable_error(import_un, tmp_path):
     assert Entity.objects.count() == 0
 
 
+@pytest.mark.postgresql
 def test_failure_in_the_middle_of_writing_rolls_everything_back(
     base_imported, import_un, fixture_path, tmp_path
 ):

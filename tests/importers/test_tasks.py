@@ -291,6 +291,7 @@ def close_worker_connections(**kwargs):
     connections.close_all()
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_on_the_real_broker_runs_the_import(worker_app, list_server):
     point_un_sc_at(list_server.url)

@@ -128,6 +128,7 @@ def test_delisted_by_an_analyst_is_not_returned(registry, django_user_model):
     assert registry["QDi.902"].pk not in {c.entity_id for c in result.candidates}
 
 
+@pytest.mark.postgresql
 @pytest.mark.parametrize(
     ("name", "reference"),
     [
@@ -149,6 +150,7 @@ def test_unknown_words_find_candidates_by_trigrams(registry, name, reference):
     assert result.candidates[0].entity_id == registry[reference].pk
 
 
+@pytest.mark.postgresql
 def test_one_unknown_word_adds_trigram_candidates(registry):
     """'Tariq' is known and finds QDi.905; the other words are unknown, so trigrams are searched as well."""
     analysed = analyse("Tariq Mikolaos Karanbelitis", None)
