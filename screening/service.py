@@ -5,8 +5,13 @@ Screening: is this name a designated entity?
 in the database by the query's rarest index keys (token forms, name symbols, metaphones) and, on
 PostgreSQL, by trigram similarity of the whole normalised name, so the work per query stays bounded
 whatever the registry's size; only that bounded set is scored, in Python, by ``screening.scoring``.
+
+On PostgreSQL each step is one hand-written statement (the ORM's query building cost more CPU than the
+database's work on a million-entity registry): key frequencies, index rows, and every fact of every
+candidate at once. SQLite, the embedded default, goes through the ORM.
 """
 
+import datetime
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -14,7 +19,8 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 
-from entities.models import BirthDate, Entity, Nationality
+from entities.choices import EntityStatus
+from entities.models import BirthDate, Entity, Name, Nationality
 from screening.models import KeyFrequency, NameKey, NameToken
 from screening.names import analyse
 from screening.scoring import Candidate, EntityFacts, Query, score_entity
@@ -53,17 +59,15 @@ def find_candidates(analysed, *, kind: str | None) -> list:
     for index, token in enumerate(analysed.tokens):
         for key in analysed.keys_of(token):
             keys_by_token.setdefault(key, index)
-    frequencies = dict(KeyFrequency.objects.filter(key__in=keys_by_token, names__gt=0).values_list("key", "names"))
+    frequencies = key_frequencies(list(keys_by_token))
     ranked = sorted(frequencies, key=frequencies.get)
     finding = [key for key in ranked if frequencies[key] <= COMMON_KEY] or ranked[:1]
     total = max(sum(frequencies.values()), 1)
-    rows = NameToken.objects.filter(key__in=finding)
-    if kind:
-        rows = rows.filter(kind=kind)
+    weight_of = {key: math.log(1 + total / frequencies[key]) for key in finding}
     weights = defaultdict(dict)
-    for entity_id, key in rows.order_by("entity_id").values_list("entity_id", "key")[: COMMON_KEY * 4]:
+    for entity_id, key in key_rows(finding, kind):
         token = keys_by_token[key]
-        weight = math.log(1 + total / frequencies[key])
+        weight = weight_of[key]
         weights[entity_id][token] = max(weights[entity_id].get(token, 0.0), weight)
     best = sorted(weights, key=lambda entity_id: (-sum(weights[entity_id].values()), str(entity_id)))
     best = best[:CANDIDATES_PER_QUERY]
@@ -72,6 +76,34 @@ def find_candidates(analysed, *, kind: str | None) -> list:
     for word in sorted(unknown, key=len, reverse=True)[:2]:
         best.extend(entity_id for entity_id in trigram_candidates(word, kind) if entity_id not in best)
     return best
+
+
+def key_frequencies(keys: list[str]) -> dict[str, int]:
+    """{key: names} for the keys some name carries."""
+    if not keys:
+        return {}
+    if connection.vendor != "postgresql":
+        return dict(KeyFrequency.objects.filter(key__in=keys, names__gt=0).values_list("key", "names"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key, names FROM {KeyFrequency._meta.db_table} WHERE key = ANY(%s) AND names > 0",
+                       [keys])
+        return dict(cursor.fetchall())
+
+
+def key_rows(keys: list[str], kind: str | None) -> list[tuple]:
+    """(entity id, key) of the names carrying these keys, in entity order, at most COMMON_KEY * 4 of them."""
+    if not keys:
+        return []
+    if connection.vendor != "postgresql":
+        rows = NameToken.objects.filter(key__in=keys)
+        if kind:
+            rows = rows.filter(kind=kind)
+        return list(rows.order_by("entity_id").values_list("entity_id", "key")[: COMMON_KEY * 4])
+    kind_filter = "AND kind = %s" if kind else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT entity_id, key FROM {NameToken._meta.db_table} WHERE key = ANY(%s) {kind_filter} "
+                       f"ORDER BY entity_id LIMIT {COMMON_KEY * 4}", [keys, kind] if kind else [keys])
+        return cursor.fetchall()
 
 
 def trigram_candidates(word: str, kind) -> list:
@@ -89,9 +121,15 @@ def trigram_candidates(word: str, kind) -> list:
 
 
 def load_facts(entity_ids: list) -> dict:
-    """What scoring needs of each candidate, in four queries whatever the number of candidates."""
+    """What scoring needs of each active candidate: one query on PostgreSQL, four elsewhere, whatever their number."""
     if not entity_ids:
         return {}
+    if connection.vendor == "postgresql":
+        return load_facts_postgresql(entity_ids)
+    return load_facts_orm(entity_ids)
+
+
+def load_facts_orm(entity_ids: list) -> dict:
     facts = {
         entity_id: EntityFacts(entity_id=entity_id, caption=caption, kind=kind, status=status)
         # Delisted entities are no longer designated: screening answers for the active ones only.
@@ -111,4 +149,35 @@ def load_facts(entity_ids: list) -> dict:
         "entity_id", "country_code"
     ):
         facts[entity_id].nationalities.add(code)
+    return facts
+
+
+def facts_sql() -> str:
+    """Each active entity with its analysed names, birth dates and nationality codes, aggregated as JSON."""
+    return f"""
+        SELECT e.id, e.caption, e.kind, e.status,
+            (SELECT json_agg(json_build_array(k.name_type, n.full_name, k.tokens) ORDER BY k.name_id)
+             FROM {NameKey._meta.db_table} k JOIN {Name._meta.db_table} n ON n.id = k.name_id
+             WHERE k.entity_id = e.id),
+            (SELECT json_agg(json_build_array(b.date_type, b.date, b.year, b.from_year, b.to_year) ORDER BY b.id)
+             FROM {BirthDate._meta.db_table} b WHERE b.entity_id = e.id),
+            ARRAY(SELECT c.country_code FROM {Nationality._meta.db_table} c
+                  WHERE c.entity_id = e.id AND c.country_code <> '')
+        FROM {Entity._meta.db_table} e
+        WHERE e.id = ANY(%s) AND e.status = %s
+    """
+
+
+def load_facts_postgresql(entity_ids: list) -> dict:
+    facts = {}
+    with connection.cursor() as cursor:
+        cursor.execute(facts_sql(), [list(entity_ids), EntityStatus.ACTIVE.value])
+        for entity_id, caption, kind, status, names, birth_dates, nationalities in cursor.fetchall():
+            facts[entity_id] = EntityFacts(
+                entity_id=entity_id, caption=caption, kind=kind, status=status,
+                names=[tuple(name) for name in names or ()],
+                birth_dates=[(date_type, date and datetime.date.fromisoformat(date), year, from_year, to_year)
+                             for date_type, date, year, from_year, to_year in birth_dates or ()],
+                nationalities=set(nationalities),
+            )
     return facts
