@@ -16,10 +16,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 
-from entities.choices import EntityStatus
+from entities.choices import EntityKind, EntityStatus
 from entities.models import BirthDate, Entity, Name, Nationality
 from screening.models import KeyFrequency, NameKey, NameToken
 from screening.names import analyse
@@ -63,19 +62,60 @@ def find_candidates(analysed, *, kind: str | None) -> list:
     ranked = sorted(frequencies, key=frequencies.get)
     finding = [key for key in ranked if frequencies[key] <= COMMON_KEY] or ranked[:1]
     total = max(sum(frequencies.values()), 1)
-    weight_of = {key: math.log(1 + total / frequencies[key]) for key in finding}
-    weights = defaultdict(dict)
-    for entity_id, key in key_rows(finding, kind):
-        token = keys_by_token[key]
-        weight = weight_of[key]
-        weights[entity_id][token] = max(weights[entity_id].get(token, 0.0), weight)
-    best = sorted(weights, key=lambda entity_id: (-sum(weights[entity_id].values()), str(entity_id)))
-    best = best[:CANDIDATES_PER_QUERY]
+    weights = {key: (keys_by_token[key], math.log(1 + total / frequencies[key])) for key in finding}
+    best = best_by_keys(weights, kind)
     # A word that no name in the registry has is likely a misspelling: look for names with a word like it.
     unknown = [token.form for token in analysed.tokens if token.weight >= 0.5 and token.form not in frequencies]
     for word in sorted(unknown, key=len, reverse=True)[:2]:
         best.extend(entity_id for entity_id in trigram_candidates(word, kind) if entity_id not in best)
     return best
+
+
+def best_by_keys(weights: dict[str, tuple[int, float]], kind: str | None) -> list:
+    """
+    The CANDIDATES_PER_QUERY entities whose names carry the most weight of these keys ({key: (token, weight)}):
+    of the first COMMON_KEY * 4 index rows in entity order, each token counts once per entity, with the
+    weight of its best key; ties go to the lower id.
+    """
+    if not weights:
+        return []
+    if connection.vendor == "postgresql":
+        return best_by_keys_postgresql(weights, kind)
+    rows = NameToken.objects.filter(key__in=weights)
+    if kind:
+        rows = rows.filter(kind=kind)
+    by_entity = defaultdict(dict)
+    for entity_id, key in rows.order_by("entity_id").values_list("entity_id", "key")[: COMMON_KEY * 4]:
+        token, weight = weights[key]
+        by_entity[entity_id][token] = max(by_entity[entity_id].get(token, 0.0), weight)
+    best = sorted(by_entity, key=lambda entity_id: (-sum(by_entity[entity_id].values()), str(entity_id)))
+    return best[:CANDIDATES_PER_QUERY]
+
+
+def best_by_keys_postgresql(weights: dict[str, tuple[int, float]], kind: str | None) -> list:
+    # Each key's rows come in entity order from the (key, kind, entity) index, so the first rows overall are
+    # found without sorting every row of a common key.
+    keys = list(weights)
+    kinds = [kind] if kind else EntityKind.values
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            WITH weights AS (SELECT * FROM unnest(%s::text[], %s::int[], %s::float8[]) AS w(key, token, weight)),
+            first_rows AS (
+                SELECT r.entity_id, r.key FROM weights w CROSS JOIN unnest(%s::text[]) AS k(kind)
+                CROSS JOIN LATERAL (
+                    SELECT t.entity_id, t.key FROM {NameToken._meta.db_table} t WHERE t.key = w.key AND t.kind = k.kind
+                    ORDER BY t.entity_id LIMIT {COMMON_KEY * 4}
+                ) r
+                ORDER BY r.entity_id LIMIT {COMMON_KEY * 4}
+            ),
+            tokens AS (
+                SELECT f.entity_id, w.token, max(w.weight) AS weight FROM first_rows f JOIN weights w USING (key)
+                GROUP BY f.entity_id, w.token
+            )
+            SELECT entity_id FROM tokens GROUP BY entity_id ORDER BY sum(weight) DESC, entity_id
+            LIMIT {CANDIDATES_PER_QUERY}
+        """, [keys, [weights[key][0] for key in keys], [weights[key][1] for key in keys], kinds])
+        return [entity_id for (entity_id,) in cursor.fetchall()]
 
 
 def key_frequencies(keys: list[str]) -> dict[str, int]:
@@ -90,34 +130,31 @@ def key_frequencies(keys: list[str]) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def key_rows(keys: list[str], kind: str | None) -> list[tuple]:
-    """(entity id, key) of the names carrying these keys, in entity order, at most COMMON_KEY * 4 of them."""
-    if not keys:
-        return []
-    if connection.vendor != "postgresql":
-        rows = NameToken.objects.filter(key__in=keys)
-        if kind:
-            rows = rows.filter(kind=kind)
-        return list(rows.order_by("entity_id").values_list("entity_id", "key")[: COMMON_KEY * 4])
-    kind_filter = "AND kind = %s" if kind else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT entity_id, key FROM {NameToken._meta.db_table} WHERE key = ANY(%s) {kind_filter} "
-                       f"ORDER BY entity_id LIMIT {COMMON_KEY * 4}", [keys, kind] if kind else [keys])
-        return cursor.fetchall()
-
-
 def trigram_candidates(word: str, kind) -> list:
-    """Names with a word like ``word`` (pg_trgm word similarity, on its index); PostgreSQL only."""
+    """
+    Entities with a name word like ``word`` (pg_trgm word similarity); PostgreSQL only. The words are looked up
+    in the registry's vocabulary (KeyFrequency, trigram-indexed), not in whole names: a misspelt common word
+    ("mohatmed") is like hundreds of thousands of names but like only a few words.
+    """
     if connection.vendor != "postgresql" or len(word) < 4:
         return []
+    kinds = [kind] if kind else EntityKind.values
     with connection.cursor() as cursor:
         # pg_trgm's default (0.6) misses a long word with two typos; the index still does the work.
         cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY])
-    rows = NameKey.objects.filter(normalized__trigram_word_similar=word)
-    if kind:
-        rows = rows.filter(kind=kind)
-    rows = rows.annotate(similarity=TrigramWordSimilarity(word, "normalized")).order_by("-similarity", "entity_id")
-    return list(dict.fromkeys(rows.values_list("entity_id", flat=True)[:TRIGRAM_CANDIDATES]))
+        cursor.execute(f"""
+            WITH words AS (
+                SELECT key, word_similarity(%s, key) AS similarity FROM {KeyFrequency._meta.db_table}
+                WHERE %s <%% key AND names > 0 AND key NOT LIKE '~%%'
+                ORDER BY similarity DESC, key LIMIT {TRIGRAM_CANDIDATES}
+            )
+            SELECT r.entity_id FROM words w CROSS JOIN unnest(%s::text[]) AS k(kind) CROSS JOIN LATERAL (
+                SELECT t.entity_id FROM {NameToken._meta.db_table} t WHERE t.key = w.key AND t.kind = k.kind
+                ORDER BY t.entity_id LIMIT {TRIGRAM_CANDIDATES}
+            ) r
+            ORDER BY w.similarity DESC, r.entity_id LIMIT {TRIGRAM_CANDIDATES}
+        """, [word, word, kinds])
+        return list(dict.fromkeys(entity_id for (entity_id,) in cursor.fetchall()))
 
 
 def load_facts(entity_ids: list) -> dict:
