@@ -79,8 +79,14 @@ def best_by_keys(weights: dict[str, tuple[int, float]], kind: str | None) -> lis
     """
     if not weights:
         return []
-    if connection.vendor == "postgresql":
-        return best_by_keys_postgresql(weights, kind)
+    if connection.vendor != "postgresql":
+        return best_by_keys_orm(weights, kind)
+    if len(weights) == 1:
+        return first_entities_with_key(next(iter(weights)), kind)
+    return best_by_keys_postgresql(weights, kind)
+
+
+def best_by_keys_orm(weights: dict[str, tuple[int, float]], kind: str | None) -> list:
     rows = NameToken.objects.filter(key__in=weights)
     if kind:
         rows = rows.filter(kind=kind)
@@ -90,6 +96,20 @@ def best_by_keys(weights: dict[str, tuple[int, float]], kind: str | None) -> lis
         by_entity[entity_id][token] = max(by_entity[entity_id].get(token, 0.0), weight)
     best = sorted(by_entity, key=lambda entity_id: (-sum(by_entity[entity_id].values()), str(entity_id)))
     return best[:CANDIDATES_PER_QUERY]
+
+
+def first_entities_with_key(key: str, kind: str | None) -> list:
+    """One key weighs the same for every entity: the best are the first entities carrying it, by id."""
+    kinds = [kind] if kind else EntityKind.values
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            SELECT DISTINCT r.entity_id FROM unnest(%s::text[]) AS k(kind) CROSS JOIN LATERAL (
+                SELECT DISTINCT t.entity_id FROM {NameToken._meta.db_table} t WHERE t.key = %s AND t.kind = k.kind
+                ORDER BY t.entity_id LIMIT {CANDIDATES_PER_QUERY}
+            ) r
+            ORDER BY r.entity_id LIMIT {CANDIDATES_PER_QUERY}
+        """, [kinds, key])
+        return [entity_id for (entity_id,) in cursor.fetchall()]
 
 
 def best_by_keys_postgresql(weights: dict[str, tuple[int, float]], kind: str | None) -> list:

@@ -11,7 +11,15 @@ from entities.models import Entity
 from screening.index import rebuild, reindex_entities
 from screening.models import KeyFrequency, NameKey, NameToken
 from screening.names import analyse
-from screening.service import find_candidates, load_facts, load_facts_orm, load_facts_postgresql
+from screening.service import (
+    best_by_keys_orm,
+    best_by_keys_postgresql,
+    find_candidates,
+    first_entities_with_key,
+    load_facts,
+    load_facts_orm,
+    load_facts_postgresql,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +116,17 @@ def test_find_candidates_is_two_statements_whatever_the_number_of_candidates(reg
     with django_assert_num_queries(2):
         found = find_candidates(analysed, kind=None)
     assert found
+
+
+@pytest.mark.parametrize("name", ["Muhammad", "Muhammad Abd al-Karim al-Jizrawi", "Sunrise Trading", "Ali"])
+@pytest.mark.parametrize("kind", [None, "person"])
+def test_candidates_ranked_in_sql_equal_the_python_ranking(registry, name, kind):
+    analysed = analyse(name, kind)
+    keys = sorted(analysed.keys())
+    weights = {key: (index % 3, 1.0 + index / 7) for index, key in enumerate(keys)}
+    if kind is None:
+        assert best_by_keys_orm(weights, kind), "precondition: the name is in the registry"
+    assert best_by_keys_postgresql(weights, kind) == best_by_keys_orm(weights, kind)
+    for key in keys:  # one key: the first entities that carry it
+        expected = best_by_keys_orm({key: (0, 1.0)}, kind)
+        assert first_entities_with_key(key, kind) == expected == best_by_keys_postgresql({key: (0, 1.0)}, kind)
