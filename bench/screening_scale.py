@@ -163,10 +163,11 @@ def stage_load(args) -> dict:
     try:
         warm_up(server, token, queries)
         runs = {}
+        paced = max(args.connections, 16)
         for name, connections, delay_ms in [
             ("full-speed", args.connections, 0),
-            # Each connection waits about connections/rate s between queries: about `rate` queries a second.
-            (f"rate-{args.rate}", max(args.connections, 8), round(1000 * max(args.connections, 8) / args.rate)),
+            # Each connection waits about paced/rate s between queries, less a typical response time (20 ms).
+            (f"rate-{args.rate}", paced, max(1, round(1000 * paced / args.rate) - 20)),
         ]:
             print(f"... {name}", file=sys.stderr, flush=True)
             runs[name] = run_wrk(server, args, token, queries, connections=connections, delay_ms=delay_ms)
