@@ -4,7 +4,10 @@ processes when asked), into tables whose indexes and foreign keys are dropped an
 /match's database work done in a fixed number of statements whatever the number of candidates.
 """
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from entities.models import Entity
@@ -130,3 +133,12 @@ def test_candidates_ranked_in_sql_equal_the_python_ranking(registry, name, kind)
     for key in keys:  # one key: the first entities that carry it
         expected = best_by_keys_orm({key: (0, 1.0)}, kind)
         assert first_entities_with_key(key, kind) == expected == best_by_keys_postgresql({key: (0, 1.0)}, kind)
+
+
+def test_build_name_index_with_worker_processes(registry):
+    in_process = index_snapshot()
+    fire_deferred_checks()
+    out = io.StringIO()
+    call_command("build_name_index", workers=2, stdout=out, stderr=io.StringIO())
+    assert f"Indexed {len(in_process['keys']):,} names" in out.getvalue()
+    assert index_snapshot() == in_process
