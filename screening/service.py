@@ -2,8 +2,8 @@
 Screening: is this name a designated entity?
 
 ``screen`` takes a batch of queries and returns ranked, explained candidates for each. Candidates are found
-in the database by the query's rarest index keys (token forms, name symbols, metaphones) and, on
-PostgreSQL, by trigram similarity of the whole normalised name, so the work per query stays bounded
+in the database by the query's rarest index keys (token forms and metaphones) and, on PostgreSQL,
+for a word no name has, by the registry's words most like it (trigrams), so the work per query stays bounded
 whatever the registry's size; only that bounded set is scored, in Python, by ``screening.scoring``.
 
 On PostgreSQL each step is one hand-written statement (the ORM's query building cost more CPU than the
