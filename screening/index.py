@@ -4,9 +4,15 @@ Keeping the screening index (NameKey, NameToken, KeyFrequency) in step with the 
 ``reindex_entities`` re-analyses the names of some entities; the import sync and the curation services
 schedule it after their transaction commits (``schedule_reindex``), through a Celery task, because the
 name analyser needs several seconds to load its dictionaries in a fresh process. ``rebuild`` redoes the
-whole index, for ``manage.py build_name_index``.
+whole index, for ``manage.py build_name_index``. On PostgreSQL it is built for a registry of millions of
+names: the rows are written with COPY into tables stripped of their secondary indexes and foreign keys
+(rebuilt once at the end, far faster than row by row), and a large registry's names are analysed in worker
+processes while the main process reads names and writes rows.
 """
 
+import json
+import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Iterable
 
@@ -17,6 +23,11 @@ from screening.models import KeyFrequency, NameKey, NameToken
 from screening.names import analyse
 
 BATCH = 2000
+PARALLEL_FROM = 50_000  # names; below this, forking workers costs more than it saves
+PENDING = 4  # batches handed to the workers ahead of the one being written
+NAME_KEY_COLUMNS = ("name_id", "entity_id", "kind", "name_type", "normalized", "tokens")
+NAME_TOKEN_COLUMNS = ("key", "kind", "entity_id", "name_id")
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def schedule_reindex(entity_ids: Iterable) -> None:
@@ -70,32 +81,132 @@ def adjust_frequencies(added: Counter, removed: Counter) -> None:
                                      batch_size=BATCH)
 
 
-def rebuild(progress=lambda done: None) -> int:
-    """Rebuild the whole index from every name in the registry, a batch at a time."""
+def rebuild(progress=lambda done: None, *, workers: int | None = None) -> int:
+    """
+    Rebuild the whole index from every name in the registry, a batch at a time. ``workers``: analyser
+    processes on PostgreSQL (default: one per CPU when the registry has PARALLEL_FROM names or more).
+    """
+    if connection.vendor == "postgresql":
+        return rebuild_postgresql(progress, workers)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses pending deferred checks
-                cursor.execute(f"TRUNCATE {NameToken._meta.db_table}, {NameKey._meta.db_table}, "
-                               f"{KeyFrequency._meta.db_table}")
-        else:
-            NameToken.objects.all().delete()
-            NameKey.objects.all().delete()
-            KeyFrequency.objects.all().delete()
-        names = Name.objects.order_by("id").values_list("id", "entity_id", "name_type", "full_name", "entity__kind")
-        done, last_id, frequencies = 0, 0, Counter()
-        while True:
-            batch = list(names.filter(id__gt=last_id)[:BATCH * 5])
-            if not batch:
-                break
+        NameToken.objects.all().delete()
+        NameKey.objects.all().delete()
+        KeyFrequency.objects.all().delete()
+        done, frequencies = 0, Counter()
+        for batch in name_batches():
             keys, tokens = index_rows(batch)
             NameKey.objects.bulk_create(keys, batch_size=BATCH)
             NameToken.objects.bulk_create(tokens, batch_size=BATCH)
             frequencies.update(token.key for token in tokens)
-            last_id = batch[-1][0]
             done += len(keys)
             progress(done)
         KeyFrequency.objects.bulk_create(
             [KeyFrequency(key=key, names=count) for key, count in frequencies.items()], batch_size=BATCH
         )
     return done
+
+
+def name_batches(size: int = BATCH * 5):
+    """Every name as (id, entity id, name type, full name, entity kind), in batches in id order."""
+    names = Name.objects.order_by("id").values_list("id", "entity_id", "name_type", "full_name", "entity__kind")
+    last_id = 0
+    while batch := list(names.filter(id__gt=last_id)[:size]):
+        yield batch
+        last_id = batch[-1][0]
+
+
+@transaction.atomic
+def rebuild_postgresql(progress, workers: int | None) -> int:
+    tables = [NameToken._meta.db_table, NameKey._meta.db_table, KeyFrequency._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE and ALTER TABLE refuse pending deferred checks
+        cursor.execute(f"TRUNCATE {', '.join(tables)}")
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")  # for the index builds at the end
+        recreate = drop_secondary_indexes_and_foreign_keys(cursor, tables)
+        cursor.execute(f"SELECT count(*) FROM {Name._meta.db_table}")
+        [names] = cursor.fetchone()
+    if workers is None:
+        workers = os.cpu_count() if names >= PARALLEL_FROM else 0
+    analyse("Warm Up", None)  # before forking, so that the workers inherit a loaded analyser
+    done, frequencies = 0, Counter()
+    raw = connection.connection  # the psycopg 3 connection: COPY needs its cursor, not Django's wrapper
+    with raw.cursor() as cursor:
+        for count, name_keys, name_tokens, keys in analysed_batches(name_batches(), workers):
+            copy_text(cursor, NameKey._meta.db_table, NAME_KEY_COLUMNS, name_keys)
+            copy_text(cursor, NameToken._meta.db_table, NAME_TOKEN_COLUMNS, name_tokens)
+            frequencies.update(keys)
+            done += count
+            progress(done)
+        copy_text(cursor, KeyFrequency._meta.db_table, ("key", "names"),
+                  "".join(f"{copy_field(key)}\t{count}\n" for key, count in frequencies.items()))
+        for statement in recreate:
+            cursor.execute(statement)
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
+    return done
+
+
+def drop_secondary_indexes_and_foreign_keys(cursor, tables: list[str]) -> list[str]:
+    """Drop the tables' foreign keys and non-unique indexes; returns the statements that recreate them."""
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2", [tables])
+    foreign_keys = cursor.fetchall()
+    cursor.execute(
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+        "WHERE indrelid = ANY(%s::regclass[]) AND NOT indisunique ORDER BY 1", [tables])
+    indexes = cursor.fetchall()
+    for table, name, _ in foreign_keys:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    return [definition for _, definition in indexes] + [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for table, name, definition in foreign_keys
+    ]
+
+
+def analysed_batches(batches, workers: int):
+    """analyse_batch() of each batch, in order: in this process, or ``workers`` processes ahead of the writer."""
+    if workers < 2:
+        yield from map(analyse_batch, batches)
+        return
+    # fork: the workers start with the analyser this process loaded; they touch no database connection.
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pending = []
+        for batch in batches:
+            pending.append(pool.apply_async(analyse_batch, (batch,)))
+            if len(pending) > PENDING:
+                yield pending.pop(0).get()
+        for result in pending:
+            yield result.get()
+
+
+def analyse_batch(rows) -> tuple[int, str, str, Counter]:
+    """How many names of a batch are names at all, their NameKey and NameToken rows as COPY text, key counts."""
+    name_keys, name_tokens, keys = [], [], Counter()
+    for name_id, entity_id, name_type, full_name, kind in rows:
+        analysed = analyse(full_name, kind)
+        if analysed is None:
+            continue
+        tokens = json.dumps([token.as_list() for token in analysed.tokens])
+        name_keys.append(f"{name_id}\t{entity_id}\t{copy_field(kind)}\t{copy_field(name_type)}\t"
+                         f"{copy_field(analysed.normalized[:1000])}\t{copy_field(tokens)}\n")
+        for key in analysed.keys():
+            key = key[:200]
+            name_tokens.append(f"{copy_field(key)}\t{copy_field(kind)}\t{entity_id}\t{name_id}\n")
+            keys[key] += 1
+    return len(name_keys), "".join(name_keys), "".join(name_tokens), keys
+
+
+def copy_field(value: str) -> str:
+    return value.translate(COPY_ESCAPES)
+
+
+def copy_text(cursor, table: str, columns: tuple[str, ...], text: str) -> None:
+    """
+    COPY rows into a table truncated in this transaction. FREEZE writes them visible to all and marks their pages
+    so in the visibility map: index-only scans of the key index work at once, with no VACUUM first.
+    """
+    if text:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FREEZE)") as copy:
+            copy.write(text)

@@ -2,19 +2,24 @@
 Screening: is this name a designated entity?
 
 ``screen`` takes a batch of queries and returns ranked, explained candidates for each. Candidates are found
-in the database by the query's rarest index keys (token forms, name symbols, metaphones) and, on
-PostgreSQL, by trigram similarity of the whole normalised name, so the work per query stays bounded
+in the database by the query's rarest index keys (token forms and metaphones) and, on PostgreSQL,
+for a word no name has, by the registry's words most like it (trigrams), so the work per query stays bounded
 whatever the registry's size; only that bounded set is scored, in Python, by ``screening.scoring``.
+
+On PostgreSQL each step is one hand-written statement (the ORM's query building cost more CPU than the
+database's work on a million-entity registry): key frequencies, index rows, and every fact of every
+candidate at once. SQLite, the embedded default, goes through the ORM.
 """
 
+import datetime
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 
-from entities.models import BirthDate, Entity, Nationality
+from entities.choices import EntityKind, EntityStatus
+from entities.models import BirthDate, Entity, Name, Nationality
 from screening.models import KeyFrequency, NameKey, NameToken
 from screening.names import analyse
 from screening.scoring import Candidate, EntityFacts, Query, score_entity
@@ -53,20 +58,12 @@ def find_candidates(analysed, *, kind: str | None) -> list:
     for index, token in enumerate(analysed.tokens):
         for key in analysed.keys_of(token):
             keys_by_token.setdefault(key, index)
-    frequencies = dict(KeyFrequency.objects.filter(key__in=keys_by_token, names__gt=0).values_list("key", "names"))
+    frequencies = key_frequencies(list(keys_by_token))
     ranked = sorted(frequencies, key=frequencies.get)
     finding = [key for key in ranked if frequencies[key] <= COMMON_KEY] or ranked[:1]
     total = max(sum(frequencies.values()), 1)
-    rows = NameToken.objects.filter(key__in=finding)
-    if kind:
-        rows = rows.filter(kind=kind)
-    weights = defaultdict(dict)
-    for entity_id, key in rows.order_by("entity_id").values_list("entity_id", "key")[: COMMON_KEY * 4]:
-        token = keys_by_token[key]
-        weight = math.log(1 + total / frequencies[key])
-        weights[entity_id][token] = max(weights[entity_id].get(token, 0.0), weight)
-    best = sorted(weights, key=lambda entity_id: (-sum(weights[entity_id].values()), str(entity_id)))
-    best = best[:CANDIDATES_PER_QUERY]
+    weights = {key: (keys_by_token[key], math.log(1 + total / frequencies[key])) for key in finding}
+    best = best_by_keys(weights, kind)
     # A word that no name in the registry has is likely a misspelling: look for names with a word like it.
     unknown = [token.form for token in analysed.tokens if token.weight >= 0.5 and token.form not in frequencies]
     for word in sorted(unknown, key=len, reverse=True)[:2]:
@@ -74,24 +71,122 @@ def find_candidates(analysed, *, kind: str | None) -> list:
     return best
 
 
+def best_by_keys(weights: dict[str, tuple[int, float]], kind: str | None) -> list:
+    """
+    The CANDIDATES_PER_QUERY entities whose names carry the most weight of these keys ({key: (token, weight)}):
+    of the first COMMON_KEY * 4 index rows in entity order, each token counts once per entity, with the
+    weight of its best key; ties go to the lower id.
+    """
+    if not weights:
+        return []
+    if connection.vendor != "postgresql":
+        return best_by_keys_orm(weights, kind)
+    if len(weights) == 1:
+        return first_entities_with_key(next(iter(weights)), kind)
+    return best_by_keys_postgresql(weights, kind)
+
+
+def best_by_keys_orm(weights: dict[str, tuple[int, float]], kind: str | None) -> list:
+    rows = NameToken.objects.filter(key__in=weights)
+    if kind:
+        rows = rows.filter(kind=kind)
+    by_entity = defaultdict(dict)
+    for entity_id, key in rows.order_by("entity_id").values_list("entity_id", "key")[: COMMON_KEY * 4]:
+        token, weight = weights[key]
+        by_entity[entity_id][token] = max(by_entity[entity_id].get(token, 0.0), weight)
+    best = sorted(by_entity, key=lambda entity_id: (-sum(by_entity[entity_id].values()), str(entity_id)))
+    return best[:CANDIDATES_PER_QUERY]
+
+
+def first_entities_with_key(key: str, kind: str | None) -> list:
+    """One key weighs the same for every entity: the best are the first entities carrying it, by id."""
+    kinds = [kind] if kind else EntityKind.values
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            SELECT DISTINCT r.entity_id FROM unnest(%s::text[]) AS k(kind) CROSS JOIN LATERAL (
+                SELECT DISTINCT t.entity_id FROM {NameToken._meta.db_table} t WHERE t.key = %s AND t.kind = k.kind
+                ORDER BY t.entity_id LIMIT {CANDIDATES_PER_QUERY}
+            ) r
+            ORDER BY r.entity_id LIMIT {CANDIDATES_PER_QUERY}
+        """, [kinds, key])
+        return [entity_id for (entity_id,) in cursor.fetchall()]
+
+
+def best_by_keys_postgresql(weights: dict[str, tuple[int, float]], kind: str | None) -> list:
+    # Each key's rows come in entity order from the (key, kind, entity) index, so the first rows overall are
+    # found without sorting every row of a common key.
+    keys = list(weights)
+    kinds = [kind] if kind else EntityKind.values
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            WITH weights AS (SELECT * FROM unnest(%s::text[], %s::int[], %s::float8[]) AS w(key, token, weight)),
+            first_rows AS (
+                SELECT r.entity_id, r.key FROM weights w CROSS JOIN unnest(%s::text[]) AS k(kind)
+                CROSS JOIN LATERAL (
+                    SELECT t.entity_id, t.key FROM {NameToken._meta.db_table} t WHERE t.key = w.key AND t.kind = k.kind
+                    ORDER BY t.entity_id LIMIT {COMMON_KEY * 4}
+                ) r
+                ORDER BY r.entity_id LIMIT {COMMON_KEY * 4}
+            ),
+            tokens AS (
+                SELECT f.entity_id, w.token, max(w.weight) AS weight FROM first_rows f JOIN weights w USING (key)
+                GROUP BY f.entity_id, w.token
+            )
+            SELECT entity_id FROM tokens GROUP BY entity_id ORDER BY sum(weight) DESC, entity_id
+            LIMIT {CANDIDATES_PER_QUERY}
+        """, [keys, [weights[key][0] for key in keys], [weights[key][1] for key in keys], kinds])
+        return [entity_id for (entity_id,) in cursor.fetchall()]
+
+
+def key_frequencies(keys: list[str]) -> dict[str, int]:
+    """{key: names} for the keys some name carries."""
+    if not keys:
+        return {}
+    if connection.vendor != "postgresql":
+        return dict(KeyFrequency.objects.filter(key__in=keys, names__gt=0).values_list("key", "names"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key, names FROM {KeyFrequency._meta.db_table} WHERE key = ANY(%s) AND names > 0",
+                       [keys])
+        return dict(cursor.fetchall())
+
+
 def trigram_candidates(word: str, kind) -> list:
-    """Names with a word like ``word`` (pg_trgm word similarity, on its index); PostgreSQL only."""
+    """
+    Entities with a name word like ``word`` (pg_trgm word similarity); PostgreSQL only. The words are looked up
+    in the registry's vocabulary (KeyFrequency, trigram-indexed), not in whole names: a misspelt common word
+    ("mohatmed") is like hundreds of thousands of names but like only a few words.
+    """
     if connection.vendor != "postgresql" or len(word) < 4:
         return []
+    kinds = [kind] if kind else EntityKind.values
     with connection.cursor() as cursor:
         # pg_trgm's default (0.6) misses a long word with two typos; the index still does the work.
         cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY])
-    rows = NameKey.objects.filter(normalized__trigram_word_similar=word)
-    if kind:
-        rows = rows.filter(kind=kind)
-    rows = rows.annotate(similarity=TrigramWordSimilarity(word, "normalized")).order_by("-similarity", "entity_id")
-    return list(dict.fromkeys(rows.values_list("entity_id", flat=True)[:TRIGRAM_CANDIDATES]))
+        cursor.execute(f"""
+            WITH words AS (
+                SELECT key, word_similarity(%s, key) AS similarity FROM {KeyFrequency._meta.db_table}
+                WHERE %s <%% key AND names > 0 AND key NOT LIKE '~%%'
+                ORDER BY similarity DESC, key LIMIT {TRIGRAM_CANDIDATES}
+            )
+            SELECT r.entity_id FROM words w CROSS JOIN unnest(%s::text[]) AS k(kind) CROSS JOIN LATERAL (
+                SELECT t.entity_id FROM {NameToken._meta.db_table} t WHERE t.key = w.key AND t.kind = k.kind
+                ORDER BY t.entity_id LIMIT {TRIGRAM_CANDIDATES}
+            ) r
+            ORDER BY w.similarity DESC, r.entity_id LIMIT {TRIGRAM_CANDIDATES}
+        """, [word, word, kinds])
+        return list(dict.fromkeys(entity_id for (entity_id,) in cursor.fetchall()))
 
 
 def load_facts(entity_ids: list) -> dict:
-    """What scoring needs of each candidate, in four queries whatever the number of candidates."""
+    """What scoring needs of each active candidate: one query on PostgreSQL, four elsewhere, whatever their number."""
     if not entity_ids:
         return {}
+    if connection.vendor == "postgresql":
+        return load_facts_postgresql(entity_ids)
+    return load_facts_orm(entity_ids)
+
+
+def load_facts_orm(entity_ids: list) -> dict:
     facts = {
         entity_id: EntityFacts(entity_id=entity_id, caption=caption, kind=kind, status=status)
         # Delisted entities are no longer designated: screening answers for the active ones only.
@@ -111,4 +206,35 @@ def load_facts(entity_ids: list) -> dict:
         "entity_id", "country_code"
     ):
         facts[entity_id].nationalities.add(code)
+    return facts
+
+
+def facts_sql() -> str:
+    """Each active entity with its analysed names, birth dates and nationality codes, aggregated as JSON."""
+    return f"""
+        SELECT e.id, e.caption, e.kind, e.status,
+            (SELECT json_agg(json_build_array(k.name_type, n.full_name, k.tokens) ORDER BY k.name_id)
+             FROM {NameKey._meta.db_table} k JOIN {Name._meta.db_table} n ON n.id = k.name_id
+             WHERE k.entity_id = e.id),
+            (SELECT json_agg(json_build_array(b.date_type, b.date, b.year, b.from_year, b.to_year) ORDER BY b.id)
+             FROM {BirthDate._meta.db_table} b WHERE b.entity_id = e.id),
+            ARRAY(SELECT c.country_code FROM {Nationality._meta.db_table} c
+                  WHERE c.entity_id = e.id AND c.country_code <> '')
+        FROM {Entity._meta.db_table} e
+        WHERE e.id = ANY(%s) AND e.status = %s
+    """
+
+
+def load_facts_postgresql(entity_ids: list) -> dict:
+    facts = {}
+    with connection.cursor() as cursor:
+        cursor.execute(facts_sql(), [list(entity_ids), EntityStatus.ACTIVE.value])
+        for entity_id, caption, kind, status, names, birth_dates, nationalities in cursor.fetchall():
+            facts[entity_id] = EntityFacts(
+                entity_id=entity_id, caption=caption, kind=kind, status=status,
+                names=[tuple(name) for name in names or ()],
+                birth_dates=[(date_type, date and datetime.date.fromisoformat(date), year, from_year, to_year)
+                             for date_type, date, year, from_year, to_year in birth_dates or ()],
+                nationalities=set(nationalities),
+            )
     return facts
