@@ -413,7 +413,7 @@ def scenario_list(server, args, token):
 
 def scenario_list_q(server, args, token):
     paths_file = args.out / "list_q_paths.txt"
-    paths_file.write_text("".join(f"/api/v1/entities/?{query}\n" for query in Q_QUERIES))
+    paths_file.write_text("".join(f"/api/v1/entities/?{urllib.parse.quote(query, safe='=')}\n" for query in Q_QUERIES))
     return run_wrk(server, args, mode="list", connections=4, env={"BENCH_PATHS": str(paths_file)})
 
 
