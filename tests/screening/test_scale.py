@@ -24,7 +24,7 @@ from screening.service import (
     load_facts_postgresql,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]  # COPY, worker processes, the SQL ranking
 
 
 def index_snapshot() -> dict:
