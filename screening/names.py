@@ -221,9 +221,11 @@ def forgiven_middle_names(alignment: "Alignment", *, person: bool) -> float:
     always count in full. "Ahmed Hassan" against "Ahmed Mohamed Hassan Abdullah" leaves out the last name:
     nothing is forgiven.
     """
+    if not person:
+        return 0.0
     tokens = alignment.candidate.tokens
     content = [index for index, token in enumerate(tokens) if token.weight >= 0.5]
-    if not person or len(content) < 3 or not {content[0], content[-1]} <= alignment.used_c:
+    if len(content) < 3 or content[0] not in alignment.used_c or content[-1] not in alignment.used_c:
         return 0.0
     missing = [index for index in content[1:-1] if index not in alignment.used_c]
     return (1 - MIDDLE_NAME_FACTOR) * sum(tokens[index].weight for index in missing)
@@ -260,11 +262,15 @@ class Alignment:
         word of its own, which no word of the candidate would explain. The word then counts as the legal form
         it is: at the generic weight, and explained like one typo.
         """
+        forms = [(j, form) for j, form in enumerate(self.candidate.tokens)
+                 if j not in self.used_c and form.weight == GENERIC_WEIGHT and len(form.form) >= 3]
+        if not forms:
+            return
         for i, word in enumerate(self.query.tokens):
             if i in self.used_q or word.weight <= GENERIC_WEIGHT:
                 continue
-            for j, form in enumerate(self.candidate.tokens):
-                if j not in self.used_c and form.weight == GENERIC_WEIGHT and abbreviates(form.form, word.form):
+            for j, form in forms:
+                if j not in self.used_c and abbreviates(form.form, word.form):
                     self.generic_q += word.weight - GENERIC_WEIGHT
                     self.used_q.add(i)
                     self.used_c.add(j)
@@ -286,14 +292,15 @@ class Alignment:
                         continue
                     joined = "".join(many.tokens[k].form for k in run)
                     similarity = 1.0 if joined == token.form else spelling_similarity(joined, token.form)[0]
+                    # Never when one word of the run is the word itself: a loose join must not take the
+                    # place of an exact word ("na faizullah" is not a misspelt "faizullah").
+                    if not similarity or any(many.tokens[k].form == token.form for k in run):
+                        continue
                     # Only where the run explains more than its best single word would ("al muhammad" /
-                    # "muhammad" pairs word by word; "abd al karim" / "abdulkarim" joins), and never when
-                    # one word of the run is the word itself: a loose join must not take the place of an
-                    # exact word ("na faizullah" is not a misspelt "faizullah").
+                    # "muhammad" pairs word by word; "abd al karim" / "abdulkarim" joins).
                     run_weight = sum(many.tokens[k].weight for k in run)
                     alone = max(token_similarity(many.tokens[k], token)[0] * many.tokens[k].weight for k in run)
-                    exact = any(many.tokens[k].form == token.form for k in run)
-                    if similarity * run_weight > alone and not exact:
+                    if similarity * run_weight > alone:
                         if swap:
                             self.pair([j], list(run), similarity, "split")
                         else:
