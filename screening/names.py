@@ -28,7 +28,9 @@ PARTICLES = frozenset({"al", "el", "ul", "ad", "ar", "as", "ash", "at", "az", "b
 GENERIC_ORG_WORDS = frozenset({"group", "front", "brigade", "brigades", "movement", "organization", "organisation",
                                "army", "battalion", "battalions", "party", "network", "company", "committee",
                                "council", "union", "association", "society", "foundation", "institute", "corporation",
-                               "inc", "llc", "ltd", "co"})
+                               "inc", "llc", "ltd", "co",
+                               # rigour's abbreviations of legal forms, which it tags as legal only at the end
+                               "jv", "jsc", "plc", "gmbh"})
 GENERIC_ONLY_CAP = 0.6
 MIDDLE_NAME_FACTOR = 0.6  # how much a person's middle name counts, in the candidate, against a first or last name
 GENERIC_WEIGHT = 0.3  # a generic organisation word or legal form

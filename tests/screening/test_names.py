@@ -76,6 +76,14 @@ def test_particles_and_generic_words_weigh_less_than_names():
     assert max(org["brigade"], org["movement"], org["group"]) < 0.5
 
 
+def test_a_legal_form_inside_the_name_weighs_as_little_as_one_at_the_end():
+    """rigour tags a legal form as such only at the end; 'Joint Venture' before 'Company' becomes a bare 'jv'."""
+    analysed = analyse("Baltic Timber Joint Venture Company", "organisation")
+    weights = {token.form: token.weight for token in analysed.tokens}
+    assert weights["jv"] < 0.5 and weights["company"] < 0.5
+    assert "jv" not in analysed.keys()
+
+
 def test_particles_and_generic_words_are_not_index_keys():
     """A key every third name carries would make every name a candidate."""
     keys = analyse("Abu Bakr al-Baghdadi", "person").keys()
