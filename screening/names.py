@@ -13,7 +13,7 @@ score is a weighted F-measure of how much of the query is explained by the candi
 the candidate is explained by the query, so a missing middle name costs a little and a shared first name
 alone costs a lot. In a person's name the middle names (neither the first nor the last word) are the ones
 most often left out, so when the query has the candidate's first and last names, an unexplained middle name
-costs less: "Kim Chol" fits "Kim Song Chol" better than "Kim Chol Nam".
+costs less: "Hans Weber" fits "Hans Peter Weber" better than "Hans Weber Schmidt".
 """
 
 from dataclasses import dataclass
@@ -157,7 +157,7 @@ def spelling_similarity(a: str, b: str) -> tuple[float, str]:
     if short < 2:
         return 0.0, ""
     distance = OSA.distance(a, b, score_cutoff=2)
-    if short == 2:  # a letter dropped from a three-letter word (Ani written Ai); any other edit changes the word
+    if short == 2:  # a letter dropped from a three-letter word (Yun written Yu); any other edit changes the word
         return (0.5, "spelling") if len(a) != len(b) and distance == 1 else (0.0, "")
     if short == 3:  # one edit in a three-letter word is weak evidence (Tom and Tim are different people)
         return (0.5, "spelling") if distance == 1 else (0.0, "")
@@ -217,8 +217,8 @@ def compare(query: Analysed, candidate: Analysed, *, person: bool = False) -> Na
 def forgiven_middle_names(alignment: "Alignment", *, person: bool) -> float:
     """
     How much of the candidate's weight its unexplained middle names do not count for: a person's middle names
-    (the content words, not particles, between the first and the last) are the ones most often left out ("Kim
-    Song Chol" goes by "Kim Chol"), first and last names are not. Only when the query explains both the first
+    (the content words, not particles, between the first and the last) are the ones most often left out ("Hans
+    Peter Weber" goes by "Hans Weber"), first and last names are not. Only when the query explains both the first
     and the last name, and only a middle name it leaves out entirely, and only in part; the query's own words
     always count in full. "Ahmed Hassan" against "Ahmed Mohamed Hassan Abdullah" leaves out the last name:
     nothing is forgiven.
@@ -260,7 +260,7 @@ class Alignment:
     def pair_abbreviations(self):
         """
         Pair a query word left unexplained with a legal form of the candidate left unexplained when the legal
-        form abbreviates it: rigour writes a recognised "Limited" as "ltd", but a misspelt "Liimted" stays a
+        form abbreviates it: rigour writes a recognised "Limited" as "ltd", but a misspelt "Lmited" stays a
         word of its own, which no word of the candidate would explain. The word then counts as the legal form
         it is: at the generic weight, and explained like one typo.
         """
@@ -295,7 +295,7 @@ class Alignment:
                     joined = "".join(many.tokens[k].form for k in run)
                     similarity = 1.0 if joined == token.form else spelling_similarity(joined, token.form)[0]
                     # Never when one word of the run is the word itself: a loose join must not take the
-                    # place of an exact word ("na faizullah" is not a misspelt "faizullah").
+                    # place of an exact word ("lu abdurahmanov" is not a misspelt "abdurahmanov").
                     if not similarity or any(many.tokens[k].form == token.form for k in run):
                         continue
                     # Only where the run explains more than its best single word would ("al muhammad" /
@@ -315,7 +315,7 @@ class Alignment:
 def abbreviates(short: str, word: str) -> bool:
     """
     Whether ``short`` (three letters or more: "ltd", "inc", "llc", not "co") can abbreviate ``word``: the same
-    first letter, its letters in order in a longer word ("ltd" in "limited" and in "liimted").
+    first letter, its letters in order in a longer word ("ltd" in "limited" and in "lmited").
     """
     if len(short) < 3 or len(word) <= len(short) or short[0] != word[0]:
         return False
