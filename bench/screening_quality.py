@@ -15,6 +15,8 @@ the UN list of 2026-02-27 through ``importers.services.import_source`` and build
 - candidate recall: the expected entity is in the query's candidate set at all
   (``screening.service.find_candidates``, before scoring);
 - the false-alert rate: negatives with any candidate whose ``match`` is true;
+- beside the recall, for information only: the recall when a tie for first place counts (the expected entity
+  has the top score, match true, but another entity with the same score is ranked before it);
 - the time per query (mean, p50, p99), candidate generation, loading and scoring included.
 
 The same queries are then scored by nomenklatura's ``logic-v2`` matcher on the same candidate sets (the
@@ -31,6 +33,7 @@ a fair sample) and our figures on the same rows.
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import random
@@ -75,6 +78,11 @@ def parse_args(argv=None):
     parser.add_argument("--sweep", action="store_true",
                         help=f"Also print recall and false alerts for thresholds {SWEEP[0]:.2f}..{SWEEP[-1]:.2f}.")
     parser.add_argument("--no-logic-v2", action="store_true", help="Skip nomenklatura's logic-v2.")
+    parser.add_argument("--half", type=int, choices=(1, 2), default=None,
+                        help="Use only the positives of this half of the split (see --split), and all negatives.")
+    parser.add_argument("--split", action="store_true",
+                        help="Also print recall per treatment for each half of the positives, split by a hash "
+                             "of the expected reference (so every query for one listing is in one half).")
     parser.add_argument("--sample", type=int, default=0, metavar="N",
                         help="Use only N rows of each file (a fixed random sample), for a quick look.")
     parser.add_argument("--report", type=Path, metavar="PATH",
@@ -135,18 +143,26 @@ class Row:
     expected: str | None = None  # reference number
     locale: str = ""
 
+    @property
+    def half(self) -> int | None:
+        """1 or 2 for a positive: a fixed split by the expected reference, for checking that changes generalise."""
+        if not self.positive:
+            return None
+        return 1 + hashlib.sha256(self.expected.encode()).digest()[0] % 2
+
     def query(self):
         from screening.scoring import Query
 
         return Query(self.name, self.kind, self.birth_date, self.nationality)
 
 
-def read_rows(positives: Path, negatives: Path, sample: int) -> list[Row]:
+def read_rows(positives: Path, negatives: Path, sample: int, half: int | None = None) -> list[Row]:
     rows = []
     with positives.open(newline="", encoding="utf-8") as handle:
         found = [Row(True, line["query"], line["kind"] or None, line["birth_date"] or None,
                      line["nationality"] or None, line["treatment"], expected=line["expected_reference"])
                  for line in csv.DictReader(handle)]
+        found = [row for row in found if half is None or row.half == half]
         rows.extend(random.Random(1).sample(found, min(sample, len(found))) if sample else found)
     with negatives.open(newline="", encoding="utf-8") as handle:
         found = [Row(False, line["query"], line["kind"] or None, line["birth_date"] or None, None,
@@ -299,6 +315,7 @@ def ftm_query(model, row: Row, index: int):
 @dataclass
 class Figures:
     recall: dict[str, tuple[int, int]]  # group -> (hits, rows); "overall" too
+    tied_recall: dict[str, tuple[int, int]]  # the same, counting a tie for first place as a hit (information only)
     candidate_recall: dict[str, tuple[int, int]]
     false_alerts: dict[str, tuple[int, int]]  # negative group -> (alerts, rows); "overall" too
     seconds: list[float]
@@ -315,6 +332,7 @@ class Figures:
 
 def figures(rows, outcomes, candidate_sets, entity_of, threshold, indexes=None) -> Figures:
     recall, candidates, alerts = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
+    tied = defaultdict(lambda: [0, 0])
     seconds, negative_scores = [], []
     for index in (indexes if indexes is not None else range(len(rows))):
         row, outcome = rows[index], outcomes[index]
@@ -322,10 +340,13 @@ def figures(rows, outcomes, candidate_sets, entity_of, threshold, indexes=None) 
         if row.positive:
             expected = entity_of.get(row.expected)
             hit = bool(outcome.ranked) and outcome.ranked[0][0] == expected and outcome.ranked[0][2] >= threshold
+            tied_first = outcome.top_score() >= threshold and outcome.score_of(expected) == outcome.top_score()
             found = expected in candidate_sets[index]
             for group in (row.group, "overall"):
                 recall[group][0] += hit
                 recall[group][1] += 1
+                tied[group][0] += tied_first
+                tied[group][1] += 1
                 candidates[group][0] += found
                 candidates[group][1] += 1
         else:
@@ -335,7 +356,7 @@ def figures(rows, outcomes, candidate_sets, entity_of, threshold, indexes=None) 
                 alerts[group][0] += alert
                 alerts[group][1] += 1
     freeze = lambda table: {group: tuple(counts) for group, counts in table.items()}  # noqa: E731
-    return Figures(freeze(recall), freeze(candidates), freeze(alerts), seconds, negative_scores)
+    return Figures(freeze(recall), freeze(tied), freeze(candidates), freeze(alerts), seconds, negative_scores)
 
 
 def percent(hits: int, total: int) -> str:
@@ -364,6 +385,10 @@ def print_side_by_side(ours: Figures, theirs: Figures | None, threshold: float):
         if theirs:
             line += percent(*theirs.recall.get(group, (0, 0)))
         print(line)
+    print("information only, not the target: recall counting a tie for first place (another entity with the same "
+          "score ranked before the expected one)")
+    for group in groups:
+        print(f"  {group:<20}{percent(*ours.tied_recall[group]):<34}")
     print("candidate recall (expected entity in the candidate set; the same set for both)")
     for group in groups:
         print(f"  {group:<20}{percent(*ours.candidate_recall[group]):<34}")
@@ -383,6 +408,23 @@ def print_side_by_side(ours: Figures, theirs: Figures | None, threshold: float):
     print(f"  ours:     {timing(ours.seconds)} (screen(): candidates, facts and scoring)")
     if theirs:
         print(f"  logic-v2: {timing(theirs.seconds)} (scoring our candidate set only)")
+
+
+def print_split(rows, ours, candidate_sets, entity_of, threshold):
+    """Recall per treatment in each half of the positives (strict; the tie-aware figure in brackets)."""
+    halves = [figures(rows, ours, candidate_sets, entity_of, threshold,
+                      [index for index, row in enumerate(rows) if row.half == half]) for half in (1, 2)]
+    print()
+    print("split by sha256(expected_reference): recall per half (strict; tie-aware in brackets, information only)")
+    print(f"  {'':<20}{'half 1':<44}{'half 2':<44}")
+    groups = sorted({group for half in halves for group in half.recall if group != "overall"}) + ["overall"]
+    for group in groups:
+        cells = []
+        for half in halves:
+            hits, total = half.recall.get(group, (0, 0))
+            tied_hits, _ = half.tied_recall.get(group, (0, 0))
+            cells.append(f"{percent(hits, total)} [{100 * tied_hits / total:.2f}%]" if total else "—")
+        print(f"  {group:<20}{cells[0]:<44}{cells[1]:<44}")
 
 
 def print_targets(ours: Figures) -> bool:
@@ -520,7 +562,7 @@ def measure(args, deadline: Deadline) -> int:
     from screening.service import DEFAULT_THRESHOLD
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
-    rows = read_rows(args.positives, args.negatives, args.sample)
+    rows = read_rows(args.positives, args.negatives, args.sample, args.half)
     entity_of = dict(Listing.objects.values_list("reference_number", "entity_id"))
     captions = dict(Entity.objects.values_list("id", "caption"))
     unknown = sorted({row.expected for row in rows if row.positive and row.expected not in entity_of})
@@ -547,6 +589,8 @@ def measure(args, deadline: Deadline) -> int:
     if theirs and len(indexes) < len(rows):
         print(f"\nlogic-v2 scored {len(indexes):,} of {len(rows):,} rows; ours on those same rows:")
         print_side_by_side(figures(rows, ours, candidate_sets, entity_of, threshold, indexes), None, threshold)
+    if args.split:
+        print_split(rows, ours, candidate_sets, entity_of, threshold)
     passed = print_targets(ours_figures)
     if args.sweep:
         print_sweep(rows, ours, theirs, candidate_sets, entity_of, indexes)

@@ -11,7 +11,9 @@ Two analysed names are compared token by token, in any order: equal forms score 
 the same metaphone 0.85, a close spelling (edit distance within a length budget) a little less. The name
 score is a weighted F-measure of how much of the query is explained by the candidate and how much of
 the candidate is explained by the query, so a missing middle name costs a little and a shared first name
-alone costs a lot.
+alone costs a lot. In a person's name the middle names (neither the first nor the last word) are the ones
+most often left out, so when the query has the candidate's first and last names, an unexplained middle name
+costs less: "Hans Weber" fits "Hans Peter Weber" better than "Hans Weber Schmidt".
 """
 
 from dataclasses import dataclass
@@ -26,8 +28,13 @@ PARTICLES = frozenset({"al", "el", "ul", "ad", "ar", "as", "ash", "at", "az", "b
 GENERIC_ORG_WORDS = frozenset({"group", "front", "brigade", "brigades", "movement", "organization", "organisation",
                                "army", "battalion", "battalions", "party", "network", "company", "committee",
                                "council", "union", "association", "society", "foundation", "institute", "corporation",
-                               "inc", "llc", "ltd", "co"})
+                               "inc", "llc", "ltd", "co",
+                               # rigour's abbreviations of legal forms, which it tags as legal only at the end
+                               "jv", "jsc", "plc", "gmbh"})
 GENERIC_ONLY_CAP = 0.6
+MIDDLE_NAME_FACTOR = 0.6  # how much a person's middle name counts, in the candidate, against a first or last name
+GENERIC_WEIGHT = 0.3  # a generic organisation word or legal form
+ABBREVIATION_SIMILARITY = 0.8  # a misspelt legal form against its abbreviation: as much as one typo
 # rigour's symbols for words that say what kind of business an organisation is, not which one.
 GENERIC_ORG_SYMBOLS = frozenset({"SYMBOL:TRADE", "SYMBOL:GENERAL", "SYMBOL:CO", "SYMBOL:INDUSTRY", "SYMBOL:HOLDING",
                                  "SYMBOL:GRP"})
@@ -147,9 +154,11 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
 def spelling_similarity(a: str, b: str) -> tuple[float, str]:
     """Typo tolerance: edits (a swap of neighbours counts as one) within a budget that grows with length."""
     short = min(len(a), len(b))
-    if short < 3:
+    if short < 2:
         return 0.0, ""
     distance = OSA.distance(a, b, score_cutoff=2)
+    if short == 2:  # a letter dropped from a three-letter word (Yun written Yu); any other edit changes the word
+        return (0.5, "spelling") if len(a) != len(b) and distance == 1 else (0.0, "")
     if short == 3:  # one edit in a three-letter word is weak evidence (Tom and Tim are different people)
         return (0.5, "spelling") if distance == 1 else (0.0, "")
     budget = 1 if short < 8 else 2
@@ -166,8 +175,11 @@ class NameComparison:
     pairs: tuple[tuple[str, str, float, str], ...]
 
 
-def compare(query: Analysed, candidate: Analysed) -> NameComparison:
-    """Align the tokens of two names in any order and score how well each explains the other."""
+def compare(query: Analysed, candidate: Analysed, *, person: bool = False) -> NameComparison:
+    """
+    Align the tokens of two names in any order and score how well each explains the other. ``person``: the
+    candidate is a person's name, whose middle names count less (see ``forgiven_middle_names``).
+    """
     alignment = Alignment(query, candidate)
     # First, words written as one on one side and as two or three on the other ("abd al karim" /
     # "abdulkarim"), which word-by-word pairing would otherwise split wrongly.
@@ -185,8 +197,9 @@ def compare(query: Analysed, candidate: Analysed) -> NameComparison:
     for _, similarity, i, j, why in scored:
         if i not in alignment.used_q and j not in alignment.used_c:
             alignment.pair([i], [j], similarity, why)
-    total_q = sum(token.weight for token in query.tokens)
-    total_c = sum(token.weight for token in candidate.tokens)
+    alignment.pair_abbreviations()
+    total_q = sum(token.weight for token in query.tokens) - alignment.generic_q
+    total_c = sum(token.weight for token in candidate.tokens) - forgiven_middle_names(alignment, person=person)
     coverage_q = alignment.explained_q / total_q if total_q else 0.0
     coverage_c = alignment.explained_c / total_c if total_c else 0.0
     score = f_measure(coverage_q, coverage_c)
@@ -201,6 +214,25 @@ def compare(query: Analysed, candidate: Analysed) -> NameComparison:
     return NameComparison(score=score, query_coverage=coverage_q, candidate_coverage=coverage_c, pairs=tuple(pairs))
 
 
+def forgiven_middle_names(alignment: "Alignment", *, person: bool) -> float:
+    """
+    How much of the candidate's weight its unexplained middle names do not count for: a person's middle names
+    (the content words, not particles, between the first and the last) are the ones most often left out ("Hans
+    Peter Weber" goes by "Hans Weber"), first and last names are not. Only when the query explains both the first
+    and the last name, and only a middle name it leaves out entirely, and only in part; the query's own words
+    always count in full. "Ahmed Hassan" against "Ahmed Mohamed Hassan Abdullah" leaves out the last name:
+    nothing is forgiven.
+    """
+    if not person:
+        return 0.0
+    tokens = alignment.candidate.tokens
+    content = [index for index, token in enumerate(tokens) if token.weight >= 0.5]
+    if len(content) < 3 or content[0] not in alignment.used_c or content[-1] not in alignment.used_c:
+        return 0.0
+    missing = [index for index in content[1:-1] if index not in alignment.used_c]
+    return (1 - MIDDLE_NAME_FACTOR) * sum(tokens[index].weight for index in missing)
+
+
 class Alignment:
     """Which words of the query are explained by which of the candidate, and how well."""
 
@@ -209,6 +241,7 @@ class Alignment:
         self.used_q: set[int] = set()
         self.used_c: set[int] = set()
         self.explained_q = self.explained_c = 0.0
+        self.generic_q = 0.0  # weight the query loses where a word of it turned out to be a legal form
         self.pairs: list[tuple[str, str, float, str]] = []
         self.content_matched = False
 
@@ -224,6 +257,30 @@ class Alignment:
         self.pairs.append((" ".join(t.form for t in query_tokens), " ".join(t.form for t in candidate_tokens),
                            round(similarity, 3), why))
 
+    def pair_abbreviations(self):
+        """
+        Pair a query word left unexplained with a legal form of the candidate left unexplained when the legal
+        form abbreviates it: rigour writes a recognised "Limited" as "ltd", but a misspelt "Lmited" stays a
+        word of its own, which no word of the candidate would explain. The word then counts as the legal form
+        it is: at the generic weight, and explained like one typo.
+        """
+        forms = [(j, form) for j, form in enumerate(self.candidate.tokens)
+                 if j not in self.used_c and form.weight == GENERIC_WEIGHT and len(form.form) >= 3]
+        if not forms:
+            return
+        for i, word in enumerate(self.query.tokens):
+            if i in self.used_q or word.weight <= GENERIC_WEIGHT:
+                continue
+            for j, form in forms:
+                if j not in self.used_c and abbreviates(form.form, word.form):
+                    self.generic_q += word.weight - GENERIC_WEIGHT
+                    self.used_q.add(i)
+                    self.used_c.add(j)
+                    self.explained_q += GENERIC_WEIGHT * ABBREVIATION_SIMILARITY
+                    self.explained_c += GENERIC_WEIGHT * ABBREVIATION_SIMILARITY
+                    self.pairs.append((word.form, form.form, ABBREVIATION_SIMILARITY, "abbreviation"))
+                    break
+
     def merge(self, many: Analysed, one: Analysed, *, swap: bool):
         """Pair runs of 2 or 3 neighbouring words of ``many`` that, joined, spell one long word of ``one``."""
         used_many, used_one = (self.used_c, self.used_q) if swap else (self.used_q, self.used_c)
@@ -237,6 +294,10 @@ class Alignment:
                         continue
                     joined = "".join(many.tokens[k].form for k in run)
                     similarity = 1.0 if joined == token.form else spelling_similarity(joined, token.form)[0]
+                    # Never when one word of the run is the word itself: a loose join must not take the
+                    # place of an exact word ("lu abdurahmanov" is not a misspelt "abdurahmanov").
+                    if not similarity or any(many.tokens[k].form == token.form for k in run):
+                        continue
                     # Only where the run explains more than its best single word would ("al muhammad" /
                     # "muhammad" pairs word by word; "abd al karim" / "abdulkarim" joins).
                     run_weight = sum(many.tokens[k].weight for k in run)
@@ -249,6 +310,17 @@ class Alignment:
                         break
                 if j in used_one:
                     break
+
+
+def abbreviates(short: str, word: str) -> bool:
+    """
+    Whether ``short`` (three letters or more: "ltd", "inc", "llc", not "co") can abbreviate ``word``: the same
+    first letter, its letters in order in a longer word ("ltd" in "limited" and in "lmited").
+    """
+    if len(short) < 3 or len(word) <= len(short) or short[0] != word[0]:
+        return False
+    letters = iter(word)
+    return all(letter in letters for letter in short)
 
 
 def f_measure(query_coverage: float, candidate_coverage: float, beta: float = 1.5) -> float:

@@ -7,7 +7,7 @@ never as exact floats: what matters is which side of the threshold a pair falls,
 
 import pytest
 
-from screening.names import analyse, compare, spelling_similarity
+from screening.names import abbreviates, analyse, compare, spelling_similarity
 from screening.service import DEFAULT_THRESHOLD
 
 MARGIN = 0.05
@@ -18,7 +18,7 @@ LOW = DEFAULT_THRESHOLD - MARGIN  # a pair that must not match scores below this
 def score(query: str, candidate: str, kind: str | None = "person") -> float:
     analysed_query, analysed_candidate = analyse(query, kind), analyse(candidate, kind)
     assert analysed_query is not None and analysed_candidate is not None, (query, candidate)
-    return compare(analysed_query, analysed_candidate).score
+    return compare(analysed_query, analysed_candidate, person=kind == "person").score
 
 
 def forms(name: str, kind: str | None = "person") -> list[str]:
@@ -74,6 +74,14 @@ def test_particles_and_generic_words_weigh_less_than_names():
     org = {token.form: token.weight for token in analyse("Probandi Brigade Movement Group", "organisation").tokens}
     assert org["probandi"] == 1.0
     assert max(org["brigade"], org["movement"], org["group"]) < 0.5
+
+
+def test_a_legal_form_inside_the_name_weighs_as_little_as_one_at_the_end():
+    """rigour tags a legal form as such only at the end; 'Joint Venture' before 'Company' becomes a bare 'jv'."""
+    analysed = analyse("Baltic Timber Joint Venture Company", "organisation")
+    weights = {token.form: token.weight for token in analysed.tokens}
+    assert weights["jv"] < 0.5 and weights["company"] < 0.5
+    assert "jv" not in analysed.keys()
 
 
 def test_particles_and_generic_words_are_not_index_keys():
@@ -207,6 +215,84 @@ def test_a_missing_middle_name_costs_a_little():
     assert LOW - 0.1 < missing < full
 
 
+def test_a_dropped_middle_name_costs_less_than_a_dropped_first_or_last_name():
+    """Middle names are the ones people leave out; a query with the first and last name is the better fit."""
+    middle_dropped = score("Hans Weber", "Hans Peter Weber")
+    last_dropped = score("Hans Weber", "Hans Weber Schmidt")
+    first_dropped = score("Hans Weber", "Karl Hans Weber")
+    assert middle_dropped > last_dropped
+    assert middle_dropped > first_dropped
+    assert score("John Smith", "John Robert William Smith") >= HIGH  # two middle names left out
+
+
+def test_only_a_persons_middle_names_are_forgiven_and_only_between_a_first_and_last_name_that_match():
+    def both(query, candidate):
+        analysed_query, analysed_candidate = analyse(query, "person"), analyse(candidate, "person")
+        return [compare(analysed_query, analysed_candidate, person=person).score for person in (False, True)]
+
+    as_organisation, as_person = both("Hans Weber", "Hans Peter Weber")
+    assert as_person > as_organisation
+    assert both("Hans Peter", "Hans Peter Weber")[0] == pytest.approx(both("Hans Peter", "Hans Peter Weber")[1])
+    assert both("Peter Weber", "Hans Peter Weber")[0] == pytest.approx(both("Peter Weber", "Hans Peter Weber")[1])
+    # the middle names that are there count in full: nothing changes for a complete name
+    assert both("Hans Peter Weber", "Hans Peter Weber") == [pytest.approx(1.0), pytest.approx(1.0)]
+
+
+LOOSE_JOINS = [
+    # (query, candidate, kind) -- a short word beside a long one must not be joined to it as a misspelling
+    ("Lu Abdurahmanov", "Abdurahmanov Lu", "person"),
+    ("Bo Abdurahmanov Karim", "Abdurahmanov Karim Bo", "person"),
+    ("Co. Zenith Industrial", "Zenith Industrial Co.", "organisation"),
+]
+
+
+@pytest.mark.parametrize(("query", "candidate", "kind"), LOOSE_JOINS)
+def test_a_loose_join_never_replaces_an_exact_word(query, candidate, kind):
+    """'lu abdurahmanov' is two edits from 'abdurahmanov', but 'abdurahmanov' is there, spelt right."""
+    assert score(query, candidate, kind) == pytest.approx(1.0)
+
+
+def test_a_letter_dropped_from_a_three_letter_word_still_counts_for_something():
+    assert LOW < score("Yu Kwang Ho", "Yun Kwang Ho") < 1.0
+    assert score("Wang Li", "Wang Liu") < DEFAULT_THRESHOLD  # weak evidence: alone it does not make a match
+
+
+MISSPELT_LEGAL_FORMS = [
+    # (query, candidate): rigour abbreviates a legal form it recognises, not a misspelt one
+    ("Nordwind Shipping Lmited", "Nordwind Shipping Limited"),
+    ("Nordwind Shipping Limitde", "Nordwind Shipping Limited"),
+    ("Zenith Plastics Incorporatde", "Zenith Plastics Incorporated"),
+]
+
+
+@pytest.mark.parametrize(("query", "candidate"), MISSPELT_LEGAL_FORMS)
+def test_a_misspelt_legal_form_pairs_with_its_abbreviation(query, candidate):
+    comparison = compare(analyse(query, "organisation"), analyse(candidate, "organisation"))
+    assert comparison.score >= HIGH
+    assert "abbreviation" in {why for _, _, _, why in comparison.pairs}
+
+
+def test_a_legal_form_alone_does_not_make_a_match():
+    assert score("Sunrise Lighted", "Nordwind Ltd", "organisation") < LOW
+
+
+ABBREVIATIONS = [
+    # (abbreviation, word, whether it can abbreviate the word)
+    ("ltd", "limited", True),
+    ("ltd", "lmited", True),
+    ("inc", "incorporatde", True),
+    ("llc", "limited", False),  # letters out of order or missing
+    ("ltd", "total", False),  # another first letter
+    ("ltd", "ltd", False),  # not longer: the same word
+    ("co", "company", False),  # two letters fit too many words
+]
+
+
+@pytest.mark.parametrize(("short", "word", "expected"), ABBREVIATIONS)
+def test_abbreviates(short, word, expected):
+    assert abbreviates(short, word) is expected
+
+
 # --- Pairs that must not match ------------------------------------------------------------------
 
 NOT_MATCHING = [
@@ -279,7 +365,11 @@ SPELLING = [
     ("omar", "amir", 0.0),  # two edits in a short word
     ("wei", "wen", 0.5),  # one edit in a three-letter word is weak
     ("wei", "xyz", 0.0),
-    ("li", "lu", 0.0),  # two letters: no typo tolerance at all
+    ("li", "lu", 0.0),  # two letters: no substitution
+    ("li", "il", 0.0),  # nor a swap
+    ("li", "liu", 0.5),  # only a letter more, and weakly
+    ("yun", "yu", 0.5),
+    ("li", "lium", 0.0),
 ]
 
 

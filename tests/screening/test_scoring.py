@@ -195,6 +195,14 @@ def test_a_strong_name_wins_over_an_equal_weak_alias():
     assert candidate.score == pytest.approx(1.0)
 
 
+def test_a_persons_left_out_middle_name_costs_less_than_an_organisations_left_out_word():
+    """score_entity tells compare whether the candidate is a person, whose middle names are often left out."""
+    person = run(Query(name="Hans Weber"), entity(("primary", "Hans Peter Weber")))
+    organisation = run(Query(name="Hans Weber"), entity(("primary", "Hans Peter Weber"), kind="organisation"))
+    assert person.match
+    assert person.score > organisation.score
+
+
 def test_a_weak_alias_scores_below_the_same_strong_alias():
     query = Query(name="Mohammed Abdul Karim Jizrawi")
     assert run(query, entity(("alias", FULL_NAME))).match
