@@ -2,9 +2,11 @@
 Screening: is this name a designated entity?
 
 ``screen`` takes a batch of queries and returns ranked, explained candidates for each. Candidates are found
-in the database by the query's rarest index keys (token forms and metaphones) and, on PostgreSQL,
-for a word no name has, by the registry's words most like it (trigrams), so the work per query stays bounded
-whatever the registry's size; only that bounded set is scored, in Python, by ``screening.scoring``.
+in the database by the query's rarest index keys (token forms, metaphones, and pairs of them: on a large
+registry single words are common, the names with two of the query's words are few) and, on PostgreSQL, for a
+word no name has, by the registry's words most like it (trigrams), alone and paired with the query's other
+words, so the work per query stays bounded whatever the registry's size; only that bounded set is scored, in
+Python, by ``screening.scoring``.
 
 On PostgreSQL each step is one hand-written statement (the ORM's query building cost more CPU than the
 database's work on a million-entity registry): key frequencies, index rows, and every fact of every
