@@ -188,31 +188,46 @@ def stage_recall(args) -> dict:
     """Candidate and first-rank recall of seeded entities' primary names, exact and lightly perturbed."""
     from django.db import connection
 
+    from screening.service import CANDIDATES_PER_QUERY
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT e.id, e.kind, n.full_name FROM entities_entity e JOIN entities_name n ON "
                        "n.entity_id = e.id AND n.name_type = 'primary' JOIN entities_listing l ON l.entity_id = "
                        "e.id JOIN entities_source s ON s.id = l.source_id WHERE s.slug = 'bench' AND e.status = "
                        "'active' AND n.id % 97 = 0 ORDER BY n.id")
         pool = cursor.fetchall()
-    rng = random.Random(args.seed)
-    sample = rng.sample(pool, min(RECALL_ENTITIES, len(pool)))
-    counts = {variant: {"queries": 0, "candidate": 0, "first": 0, "first_or_tied": 0} for variant in RECALL_VARIANTS}
+        rng = random.Random(args.seed)
+        sample = rng.sample(pool, min(RECALL_ENTITIES, len(pool)))
+        cursor.execute("SELECT full_name, count(DISTINCT entity_id) FROM entities_name WHERE full_name = ANY(%s) "
+                       "GROUP BY full_name", [[name for _, _, name in sample]])
+        namesakes = dict(cursor.fetchall())
+    # A name that more entities carry than there are candidates cannot find each of them: "distinct" names
+    # are carried by at most half as many entities as a query has candidates.
+    distinct = {name for name, entities in namesakes.items() if entities <= CANDIDATES_PER_QUERY // 2}
+    groups = {"all": sample, "distinct": [row for row in sample if row[2] in distinct]}
+    result = {"entities": len(sample), "namesakes": {
+        "median": statistics.median(namesakes[name] for _, _, name in sample),
+        "ceiling": round(statistics.fmean(min(1, CANDIDATES_PER_QUERY / namesakes[name]) for _, _, name in sample), 4),
+        "distinct_names": len(groups["distinct"]),
+    }, "groups": {}}
+    print(f"recall: {len(sample)} entities; their primary name is carried by {result['namesakes']['median']} "
+          f"entities (median); {len(groups['distinct'])} by at most {CANDIDATES_PER_QUERY // 2}; candidate "
+          f"ceiling for exact names {result['namesakes']['ceiling']:.1%}", flush=True)
+    judged = {}
     for entity_id, kind, name in sample:
         for variant in RECALL_VARIANTS:
             query = recall_variant(name, variant, rng)
-            if query is None:
-                continue
-            judged = judge_recall(entity_id, query, kind)
-            counts[variant]["queries"] += 1
-            for outcome in judged:
-                counts[variant][outcome] += 1
-    result = {"entities": len(sample), "variants": {}}
-    for variant, count in counts.items():
-        total = max(count["queries"], 1)
-        result["variants"][variant] = {**count, **{f"{outcome}_rate": round(count[outcome] / total, 4)
-                                                   for outcome in ("candidate", "first", "first_or_tied")}}
-        print(f"recall {variant}: {count['queries']} queries; candidate {count['candidate'] / total:.1%}, first "
-              f"{count['first'] / total:.1%}, first or tied {count['first_or_tied'] / total:.1%}", flush=True)
+            judged[entity_id, variant] = None if query is None else judge_recall(entity_id, query, kind)
+    for group, rows in groups.items():
+        result["groups"][group] = {}
+        for variant in RECALL_VARIANTS:
+            outcomes = [judged[row[0], variant] for row in rows if judged[row[0], variant] is not None]
+            total = max(len(outcomes), 1)
+            rates = {outcome: round(sum(outcome in found for found in outcomes) / total, 4)
+                     for outcome in ("candidate", "first", "first_or_tied")}
+            result["groups"][group][variant] = {"queries": len(outcomes), **rates}
+            print(f"recall {group} {variant}: {len(outcomes)} queries; candidate {rates['candidate']:.1%}, first "
+                  f"{rates['first']:.1%}, first or tied {rates['first_or_tied']:.1%}", flush=True)
     return result
 
 

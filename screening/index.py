@@ -9,9 +9,9 @@ names: the rows are written with COPY into tables stripped of their secondary in
 (rebuilt once at the end, far faster than row by row), and a large registry's names are analysed in worker
 processes while the main process reads names and writes rows.
 
-Besides each word's keys, a name is indexed by pairs of its words ("ali+mohammed", and their metaphones
-"~AL+MHMT"): on a large registry every single word can be common ("Mohammed", "Ali"), while the names that
-carry two of a query's words are few, and those are the ones to find first.
+Besides each word's keys, a name is indexed by combinations of its words ("ali+mohammed", the metaphones of
+pairs "~AL+MHMT", "ali+hassan+mohammed"): on a large registry every single word can be common ("Mohammed",
+"Ali"), while the names that carry two or three of a query's words are few, and those are the ones to find.
 """
 
 import json
@@ -33,27 +33,33 @@ PENDING = 4  # batches handed to the workers ahead of the one being written
 NAME_KEY_COLUMNS = ("name_id", "entity_id", "kind", "name_type", "normalized", "tokens")
 NAME_TOKEN_COLUMNS = ("key", "kind", "entity_id", "name_id")
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-PAIR_TOKENS = 4  # a name is indexed by the pairs of its first distinctive words: 6 pairs at most
-PAIR = "+"  # joins the words of a pair key; no token form has it (rigour splits on punctuation)
+COMBINED_TOKENS = 4  # a name is indexed by the combinations of its first 4 words that count: 11 at most
+PAIR = "+"  # joins the words of a combined key; no token form has it (rigour splits on punctuation)
 
 
 def index_keys(analysed: Analysed) -> set[str]:
-    """The keys a name is indexed by: its words' keys (``Analysed.keys``) and its pair keys."""
-    return analysed.keys() | {key for _, _, key in pair_keys(analysed.tokens, PAIR_TOKENS)}
+    """The keys a name is indexed by: its words' keys (``Analysed.keys``) and its combined keys."""
+    return analysed.keys() | {key for _, key in combined_keys(analysed.tokens, COMBINED_TOKENS)}
 
 
-def pair_keys(tokens: tuple[Token, ...], limit: int) -> list[tuple[int, int, str]]:
+def combined_keys(tokens: tuple[Token, ...], limit: int) -> list[tuple[tuple[int, ...], str]]:
     """
-    (i, j, key) for the pairs of distinctive tokens among the first ``limit`` of them: the two forms, and the
-    two metaphones (~), each pair sorted, so that word order does not matter.
+    (token indexes, key) for the combinations of two to four of the first ``limit`` words that count: their
+    forms sorted (word order does not matter) and joined, and for pairs their metaphones too (~), for
+    transliterations. Particles do not count; generic words and initials do ("Islamic Front" is not "Islamic
+    Army"), with a distinctive word beside them.
     """
-    distinctive = [(index, token) for index, token in enumerate(tokens) if token.weight >= 0.5][:limit]
+    words = [(index, token) for index, token in enumerate(tokens) if token.weight >= 0.3][:limit]
     keys = []
-    for (i, a), (j, b) in combinations(distinctive, 2):
-        if a.form != b.form:
-            keys.append((i, j, PAIR.join(sorted((a.form, b.form)))))
-        if len(a.metaphone) >= 2 and len(b.metaphone) >= 2 and a.metaphone != b.metaphone:
-            keys.append((i, j, "~" + PAIR.join(sorted((a.metaphone, b.metaphone)))))
+    for size in range(2, min(len(words), 4) + 1):
+        for combination in combinations(words, size):
+            if all(token.weight < 0.5 for _, token in combination):
+                continue
+            indexes = tuple(index for index, _ in combination)
+            keys.append((indexes, PAIR.join(sorted(token.form for _, token in combination))))
+            metaphones = sorted(token.metaphone for _, token in combination)
+            if size == 2 and all(len(metaphone) >= 2 for metaphone in metaphones):
+                keys.append((indexes, "~" + PAIR.join(metaphones)))
     return keys
 
 

@@ -22,7 +22,7 @@ from django.db import connection
 
 from entities.choices import EntityKind, EntityStatus
 from entities.models import BirthDate, Entity, Name, Nationality
-from screening.index import PAIR, pair_keys
+from screening.index import PAIR, combined_keys
 from screening.models import KeyFrequency, NameKey, NameToken
 from screening.names import analyse
 from screening.scoring import Candidate, EntityFacts, Query, score_entity
@@ -31,7 +31,7 @@ DEFAULT_THRESHOLD = 0.8
 CANDIDATES_PER_QUERY = 40
 COMMON_KEY = 5000  # a key on more names than this ranks candidates but does not find them
 TRIGRAM_CANDIDATES = 10
-QUERY_PAIR_TOKENS = 6  # more than the index's PAIR_TOKENS: a query may put a name's words in another order
+QUERY_COMBINED_TOKENS = 6  # more than the index's COMBINED_TOKENS: a query may put a name's words in another order
 WORD_SIMILARITY = 0.4
 
 
@@ -77,20 +77,21 @@ def find_candidates(analysed, *, kind: str | None) -> list:
 
 def query_keys(analysed) -> dict[str, int]:
     """
-    {key: group} for the query's keys: each token's keys are a group (numbered by the token), and each pair of
-    tokens' pair keys another (numbered after the tokens); a group counts once per entity in the ranking.
+    {key: group} for the query's keys: each token's keys are a group (numbered by the token), and each
+    combination of tokens' keys another; a group counts once per entity in the ranking.
     """
     groups = {}
     for index, token in enumerate(analysed.tokens):
         for key in analysed.keys_of(token):
             groups.setdefault(key, index)
-    for i, j, key in pair_keys(analysed.tokens, QUERY_PAIR_TOKENS):
-        groups.setdefault(key, pair_group(analysed, i, j))
+    for indexes, key in combined_keys(analysed.tokens, QUERY_COMBINED_TOKENS):
+        groups.setdefault(key, combination_group(indexes, len(analysed.tokens)))
     return groups
 
 
-def pair_group(analysed, i: int, j: int) -> int:
-    return len(analysed.tokens) * (1 + i) + j
+def combination_group(indexes: tuple[int, ...], tokens: int) -> int:
+    """A number for a combination of token indexes, after the tokens' own numbers (the indexes in base tokens + 1)."""
+    return tokens + sum((index + 1) * (tokens + 1) ** place for place, index in enumerate(indexes))
 
 
 def respelled_pair_keys(analysed, unknown: list[tuple[int, str]], similar: dict[str, list[str]]) -> dict[str, int]:
@@ -101,11 +102,11 @@ def respelled_pair_keys(analysed, unknown: list[tuple[int, str]], similar: dict[
     groups = {}
     for i, word in unknown:
         for j, token in enumerate(analysed.tokens):
-            if j == i or token.weight < 0.5:
+            if j == i or token.weight < 0.3:
                 continue
             for like, _ in similar[word]:
-                if like != token.form:
-                    groups.setdefault(PAIR.join(sorted((like, token.form))), pair_group(analysed, min(i, j), max(i, j)))
+                    group = combination_group((min(i, j), max(i, j)), len(analysed.tokens))
+                    groups.setdefault(PAIR.join(sorted((like, token.form))), group)
     return groups
 
 

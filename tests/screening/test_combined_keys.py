@@ -1,7 +1,8 @@
 """
-Pair keys: on a large registry every word of a name can be common, and the names that carry two of the query's
-words are the ones to find. A registry where each word is "common" is made small here by lowering COMMON_KEY and
-CANDIDATES_PER_QUERY: before pair keys, only the first entities (by id) with the rarest word were candidates.
+Combined keys: on a large registry every word of a name can be common, and the names that carry two or three
+of the query's words are the ones to find. A registry where each word is "common" is made small here by lowering
+COMMON_KEY and CANDIDATES_PER_QUERY: before combined keys, only the first entities (by id) with the rarest word
+were candidates.
 """
 
 import pytest
@@ -9,28 +10,36 @@ import pytest
 from entities.choices import NameType
 from entities.models import Entity, Name
 from screening import service
-from screening.index import PAIR_TOKENS, index_keys, pair_keys, rebuild
+from screening.index import COMBINED_TOKENS, combined_keys, index_keys, rebuild
 from screening.names import analyse
 from screening.scoring import Query
 
 OTHERS = ["Kellam", "Brisco", "Tandor", "Wexley"]
 
 
-def test_pair_keys_do_not_depend_on_word_order():
-    forward, backward = analyse("Mohammed Ali Hassan", "person"), analyse("Hassan Mohammed Ali", "person")
-    assert {key for _, _, key in pair_keys(forward.tokens, PAIR_TOKENS)} == {
-        key for _, _, key in pair_keys(backward.tokens, PAIR_TOKENS)
-    }
-    assert {"ali+mohammed", "hassan+mohammed", "ali+hassan"} <= index_keys(forward)
+def keys_of(name: str, kind: str = "person") -> set[str]:
+    return {key for _, key in combined_keys(analyse(name, kind).tokens, COMBINED_TOKENS)}
+
+
+def test_combined_keys_do_not_depend_on_word_order():
+    assert keys_of("Mohammed Ali Hassan") == keys_of("Hassan Mohammed Ali")
+    assert {"ali+mohammed", "hassan+mohammed", "ali+hassan", "ali+hassan+mohammed", "~AL+MHMT"} <= index_keys(
+        analyse("Mohammed Ali Hassan", "person")
+    )
     assert analyse("Mohammed", "person").keys() == index_keys(analyse("Mohammed", "person"))
 
 
-def test_pair_keys_leave_out_particles_and_are_bounded():
-    analysed = analyse("Abu Bakr al Baghdadi", "person")
-    assert not [key for _, _, key in pair_keys(analysed.tokens, PAIR_TOKENS) if "abu" in key.split("+")]
-    long = analyse("Anna Berta Clara Dora Erna Frieda Greta", "person")
-    forms = {key for _, _, key in pair_keys(long.tokens, PAIR_TOKENS) if not key.startswith("~")}
-    assert len(forms) == 6  # the pairs of the first four words
+def test_a_repeated_word_makes_another_key():
+    assert "ismail+jama+yasin+yasin" in keys_of("Yasin Yasin Ismail Jama")
+    assert "ismail+jama+yasin+yasin" not in keys_of("Yasin Ismail Ismail Jama")
+
+
+def test_combined_keys_leave_out_particles_keep_generic_words_and_are_bounded():
+    assert not [key for key in keys_of("Abu Bakr al Baghdadi") if {"abu", "al"} & set(key.split("+"))]
+    assert "front+islamic" in keys_of("Islamic Front of Quetta", "organisation")
+    assert "front+group" not in keys_of("Front Group", "organisation")  # no distinctive word
+    forms = {key for key in keys_of("Anna Berta Clara Dora Erna Frieda Greta") if not key.startswith("~")}
+    assert len(forms) == 11  # the pairs, triples and the four of the first four words
 
 
 @pytest.fixture
