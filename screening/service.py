@@ -30,6 +30,7 @@ from screening.scoring import Candidate, EntityFacts, Query, score_entity
 DEFAULT_THRESHOLD = 0.8
 CANDIDATES_PER_QUERY = 40
 COMMON_KEY = 5000  # a key on more names than this ranks candidates but does not find them
+FINDING_ROWS = 20_000  # the finding keys' index rows a query reads at most (the rarest keys' first)
 TRIGRAM_CANDIDATES = 10
 QUERY_COMBINED_TOKENS = 6  # more than the index's COMBINED_TOKENS: a query may put a name's words in another order
 WORD_SIMILARITY = 0.4
@@ -113,13 +114,13 @@ def respelled_pair_keys(analysed, unknown: list[tuple[int, str]], similar: dict[
 def finding_weights(frequencies: dict[str, int], groups: dict[str, int]) -> dict[str, tuple[int, float]]:
     """
     {key: (group, weight)} for the keys that find candidates: the rarest, as long as their names add up to
-    at most COMMON_KEY * 4 (so that every row of every finding key is read), none on more than COMMON_KEY
+    at most FINDING_ROWS (so that every row of every finding key is read), none on more than COMMON_KEY
     names, but at least the rarest key. Rarer keys weigh more.
     """
     ranked = sorted(frequencies, key=lambda key: (frequencies[key], key))
     finding, rows = [], 0
     for key in ranked:
-        if frequencies[key] > COMMON_KEY or rows + frequencies[key] > COMMON_KEY * 4:
+        if frequencies[key] > COMMON_KEY or rows + frequencies[key] > FINDING_ROWS:
             break
         finding.append(key)
         rows += frequencies[key]
