@@ -115,13 +115,18 @@ def finding_weights(frequencies: dict[str, int], groups: dict[str, int]) -> dict
     """
     {key: (group, weight)} for the keys that find candidates: the rarest, as long as their names add up to
     at most FINDING_ROWS (so that every row of every finding key is read), none on more than COMMON_KEY
-    names, but at least the rarest key. Rarer keys weigh more.
+    names, but at least the rarest key. Rarer keys weigh more. A key of the same group and on as many names
+    as one taken already (a pair's metaphones beside its forms, mostly the same names) is left out: a group
+    counts once per entity, so it would only spend rows.
     """
     ranked = sorted(frequencies, key=lambda key: (frequencies[key], key))
-    finding, rows = [], 0
+    finding, rows, taken = [], 0, set()
     for key in ranked:
         if frequencies[key] > COMMON_KEY or rows + frequencies[key] > FINDING_ROWS:
             break
+        if (groups[key], frequencies[key]) in taken:
+            continue
+        taken.add((groups[key], frequencies[key]))
         finding.append(key)
         rows += frequencies[key]
     total = max(sum(frequencies.values()), 1)
