@@ -5,13 +5,19 @@ and POST /api/v1/match/ loaded from a second process on loopback.
 
     python bench/screening_scale.py [--stages seed,index,load] [--entities N] [--duration S] ...
 
-Stages (all three by default; each later one uses what the earlier left in the database):
+Stages (all four by default; each later one uses what the earlier left in the database):
 
 - seed: drops and recreates the database (by default ``registry_scale``), writes N synthetic entities
   (default 1,000,000, about 3.3 names each in ten locales and scripts) with bench/seed.py's generator and
   COPY, imports the UN list of 2026-02-27 through ``importers.services.import_source`` and creates a service
   API client with the ``match`` scope (its token goes to OUT/match-token);
 - index: times ``manage.py build_name_index`` in a fresh process (the analyser's start-up included);
+- recall: the primary names of RECALL_ENTITIES seeded entities (drawn at random, kind given), exact, with
+  their words reordered, with one word left out (names of three words or more) and with a typo in their
+  longest word, screened in this process: how often the entity is a candidate
+  (``screening.service.find_candidates``) and how often it is ranked first by ``screening.service.screen``.
+  Many seeded entities share their whole primary name (bench/seed.py's vocabularies are small), and no name
+  search can tell them apart: "first or tied" also counts a first candidate whose score equals the entity's;
 - load: writes a query mix to OUT/match-queries.txt (one JSON body a line: names of seeded entities with
   perturbations, UN names, some perturbed, and names that are on no list), starts gunicorn (gthread, 2
   workers, DEBUG=0) on 127.0.0.1 with an access log whose last field is gunicorn's %(D)s (microseconds from
@@ -47,7 +53,9 @@ UN_FILE = SHARED / "un" / "un-sc-consolidated-2026-02-27.xml"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/registry_scale"
 DEFAULT_OUT = ROOT / "var" / "scale"
 LUA = Path(__file__).with_name("screening_scale.lua")
-STAGES = ("seed", "index", "load")
+STAGES = ("seed", "index", "recall", "load")
+RECALL_ENTITIES = 300
+RECALL_VARIANTS = ("exact", "reordered", "dropped", "typo")
 QUERY_LINES = 30_000  # more distinct queries than a run sends, so the analyser's cache does not flatter it
 # Names on no list: given and family names that bench/seed.py never uses, and whole names of that kind.
 UNLISTED_GIVEN = ["Olivia", "Pedro", "Svetlana", "Kenji", "Aisha", "Lars", "Giulia", "Tomasz", "Ngozi", "Priya",
@@ -63,7 +71,7 @@ UNLISTED_ORGS = ["Northern Lights Shipping", "Blue Harbour Logistics", "Alpine D
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].strip(),
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("--stages", default=",".join(STAGES), help="Comma-separated: seed, index, load.")
+    parser.add_argument("--stages", default=",".join(STAGES), help="Comma-separated: seed, index, recall, load.")
     parser.add_argument("--database-url", default=os.environ.get("SCALE_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--allow-drop", action="store_true",
                         help="Allow the seed stage to drop a database whose name does not contain 'scale'.")
@@ -174,6 +182,95 @@ def stage_load(args) -> dict:
     finally:
         server.stop()
     return {"query_mix": mix, "server": server.description(), "runs": runs}
+
+
+def stage_recall(args) -> dict:
+    """Candidate and first-rank recall of seeded entities' primary names, exact and lightly perturbed."""
+    from django.db import connection
+
+    from screening.service import CANDIDATES_PER_QUERY
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT e.id, e.kind, n.full_name FROM entities_entity e JOIN entities_name n ON "
+                       "n.entity_id = e.id AND n.name_type = 'primary' JOIN entities_listing l ON l.entity_id = "
+                       "e.id JOIN entities_source s ON s.id = l.source_id WHERE s.slug = 'bench' AND e.status = "
+                       "'active' AND n.id % 97 = 0 ORDER BY n.id")
+        pool = cursor.fetchall()
+        rng = random.Random(args.seed)
+        sample = rng.sample(pool, min(RECALL_ENTITIES, len(pool)))
+        cursor.execute("SELECT full_name, count(DISTINCT entity_id) FROM entities_name WHERE full_name = ANY(%s) "
+                       "GROUP BY full_name", [[name for _, _, name in sample]])
+        namesakes = dict(cursor.fetchall())
+    # A name that more entities carry than there are candidates cannot find each of them: "distinct" names
+    # are carried by at most half as many entities as a query has candidates.
+    distinct = {name for name, entities in namesakes.items() if entities <= CANDIDATES_PER_QUERY // 2}
+    groups = {"all": sample, "distinct": [row for row in sample if row[2] in distinct]}
+    result = {"entities": len(sample), "namesakes": {
+        "median": statistics.median(namesakes[name] for _, _, name in sample),
+        "ceiling": round(statistics.fmean(min(1, CANDIDATES_PER_QUERY / namesakes[name]) for _, _, name in sample), 4),
+        "distinct_names": len(groups["distinct"]),
+    }, "groups": {}}
+    print(f"recall: {len(sample)} entities; their primary name is carried by {result['namesakes']['median']} "
+          f"entities (median); {len(groups['distinct'])} by at most {CANDIDATES_PER_QUERY // 2}; candidate "
+          f"ceiling for exact names {result['namesakes']['ceiling']:.1%}", flush=True)
+    judged = {}
+    for entity_id, kind, name in sample:
+        for variant in RECALL_VARIANTS:
+            query = recall_variant(name, variant, rng)
+            judged[entity_id, variant] = None if query is None else judge_recall(entity_id, query, kind)
+    for group, rows in groups.items():
+        result["groups"][group] = {}
+        for variant in RECALL_VARIANTS:
+            outcomes = [judged[row[0], variant] for row in rows if judged[row[0], variant] is not None]
+            total = max(len(outcomes), 1)
+            rates = {outcome: round(sum(outcome in found for found in outcomes) / total, 4)
+                     for outcome in ("candidate", "first", "first_or_tied")}
+            result["groups"][group][variant] = {"queries": len(outcomes), **rates}
+            print(f"recall {group} {variant}: {len(outcomes)} queries; candidate {rates['candidate']:.1%}, first "
+                  f"{rates['first']:.1%}, first or tied {rates['first_or_tied']:.1%}", flush=True)
+    return result
+
+
+def recall_variant(name: str, variant: str, rng: random.Random) -> str | None:
+    """The name as the recall check asks it; None where the variant does not apply (one word, no long word)."""
+    words = name.split()
+    if variant == "exact":
+        return name
+    if variant == "reordered":
+        return " ".join(reversed(words)) if len(words) > 1 else None
+    if variant == "dropped":
+        if len(words) < 3:
+            return None
+        words.pop(rng.randrange(len(words)))
+        return " ".join(words)
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    if len(word) < 5:
+        return None
+    i = rng.randrange(1, len(word) - 1)
+    words[longest] = word[:i] + rng.choice([c for c in "aeiouhnrst" if c != word[i]]) + word[i + 1:]
+    return " ".join(words)
+
+
+def judge_recall(entity_id, name: str, kind: str) -> list[str]:
+    from screening.names import analyse
+    from screening.scoring import Query, score_entity
+    from screening.service import find_candidates, load_facts
+
+    analysed = analyse(name, kind)
+    candidates = find_candidates(analysed, kind=kind) if analysed else []
+    if entity_id not in candidates:
+        return []
+    query = Query(name=name, kind=kind)
+    scored = [score_entity(query, analysed, facts, threshold=0.8) for facts in load_facts(candidates).values()]
+    scored.sort(key=lambda c: (-c.score, c.caption, str(c.entity_id)))
+    outcomes = ["candidate"]
+    if scored[0].entity_id == entity_id:
+        outcomes.append("first")
+    own = next(c.score for c in scored if c.entity_id == entity_id)
+    if scored[0].score <= own:
+        outcomes.append("first_or_tied")
+    return outcomes
 
 
 # --- The query mix ---------------------------------------------------------------------------------
@@ -392,7 +489,7 @@ def main(argv=None) -> int:
         print(f"== {stage} ({datetime.now(UTC).isoformat(timespec='seconds')}, load {machine_state()['loadavg']})",
               flush=True)
         state = machine_state()
-        result = {"seed": stage_seed, "index": stage_index, "load": stage_load}[stage](args)
+        result = {"seed": stage_seed, "index": stage_index, "recall": stage_recall, "load": stage_load}[stage](args)
         results["stages"][stage] = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine_before": state,
                                     **result}
         path.write_text(json.dumps(results, indent=2, default=str) + "\n")

@@ -8,6 +8,10 @@ whole index, for ``manage.py build_name_index``. On PostgreSQL it is built for a
 names: the rows are written with COPY into tables stripped of their secondary indexes and foreign keys
 (rebuilt once at the end, far faster than row by row), and a large registry's names are analysed in worker
 processes while the main process reads names and writes rows.
+
+Besides each word's keys, a name is indexed by combinations of its words ("ali+mohammed", the metaphones of
+pairs "~AL+MHMT", "ali+hassan+mohammed"): on a large registry every single word can be common ("Mohammed",
+"Ali"), while the names that carry two or three of a query's words are few, and those are the ones to find.
 """
 
 import json
@@ -15,12 +19,13 @@ import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Iterable
+from itertools import combinations
 
 from django.db import connection, transaction
 
 from entities.models import Name
 from screening.models import KeyFrequency, NameKey, NameToken
-from screening.names import analyse
+from screening.names import Analysed, Token, analyse
 
 BATCH = 2000
 PARALLEL_FROM = 50_000  # names; below this, forking workers costs more than it saves
@@ -28,6 +33,34 @@ PENDING = 4  # batches handed to the workers ahead of the one being written
 NAME_KEY_COLUMNS = ("name_id", "entity_id", "kind", "name_type", "normalized", "tokens")
 NAME_TOKEN_COLUMNS = ("key", "kind", "entity_id", "name_id")
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+COMBINED_TOKENS = 4  # a name is indexed by the combinations of its first 4 words that count: 11 at most
+PAIR = "+"  # joins the words of a combined key; no token form has it (rigour splits on punctuation)
+
+
+def index_keys(analysed: Analysed) -> set[str]:
+    """The keys a name is indexed by: its words' keys (``Analysed.keys``) and its combined keys."""
+    return analysed.keys() | {key for _, key in combined_keys(analysed.tokens, COMBINED_TOKENS)}
+
+
+def combined_keys(tokens: tuple[Token, ...], limit: int) -> list[tuple[tuple[int, ...], str]]:
+    """
+    (token indexes, key) for the combinations of two to four of the first ``limit`` words that count: their
+    forms sorted (word order does not matter) and joined, and for pairs their metaphones too (~), for
+    transliterations. Particles do not count; generic words and initials do ("Islamic Front" is not "Islamic
+    Army"), with a distinctive word beside them.
+    """
+    words = [(index, token) for index, token in enumerate(tokens) if token.weight >= 0.3][:limit]
+    keys = []
+    for size in range(2, min(len(words), 4) + 1):
+        for combination in combinations(words, size):
+            if all(token.weight < 0.5 for _, token in combination):
+                continue
+            indexes = tuple(index for index, _ in combination)
+            keys.append((indexes, PAIR.join(sorted(token.form for _, token in combination))))
+            metaphones = sorted(token.metaphone for _, token in combination)
+            if size == 2 and all(len(metaphone) >= 2 for metaphone in metaphones):
+                keys.append((indexes, "~" + PAIR.join(metaphones)))
+    return keys
 
 
 def schedule_reindex(entity_ids: Iterable) -> None:
@@ -67,7 +100,7 @@ def index_rows(rows) -> tuple[list[NameKey], list[NameToken]]:
                             normalized=analysed.normalized[:1000],
                             tokens=[token.as_list() for token in analysed.tokens]))
         tokens.extend(NameToken(key=key[:200], kind=kind, entity_id=entity_id, name_id=name_id)
-                      for key in analysed.keys())
+                      for key in index_keys(analysed))
     return keys, tokens
 
 
@@ -191,7 +224,7 @@ def analyse_batch(rows) -> tuple[int, str, str, Counter]:
         tokens = json.dumps([token.as_list() for token in analysed.tokens])
         name_keys.append(f"{name_id}\t{entity_id}\t{copy_field(kind)}\t{copy_field(name_type)}\t"
                          f"{copy_field(analysed.normalized[:1000])}\t{copy_field(tokens)}\n")
-        for key in analysed.keys():
+        for key in index_keys(analysed):
             key = key[:200]
             name_tokens.append(f"{copy_field(key)}\t{copy_field(kind)}\t{entity_id}\t{name_id}\n")
             keys[key] += 1

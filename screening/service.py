@@ -2,9 +2,11 @@
 Screening: is this name a designated entity?
 
 ``screen`` takes a batch of queries and returns ranked, explained candidates for each. Candidates are found
-in the database by the query's rarest index keys (token forms and metaphones) and, on PostgreSQL,
-for a word no name has, by the registry's words most like it (trigrams), so the work per query stays bounded
-whatever the registry's size; only that bounded set is scored, in Python, by ``screening.scoring``.
+in the database by the query's rarest index keys (token forms, metaphones, and pairs of them: on a large
+registry single words are common, the names with two of the query's words are few) and, on PostgreSQL, for a
+word no name has, by the registry's words most like it (trigrams), alone and paired with the query's other
+words, so the work per query stays bounded whatever the registry's size; only that bounded set is scored, in
+Python, by ``screening.scoring``.
 
 On PostgreSQL each step is one hand-written statement (the ORM's query building cost more CPU than the
 database's work on a million-entity registry): key frequencies, index rows, and every fact of every
@@ -20,6 +22,7 @@ from django.db import connection
 
 from entities.choices import EntityKind, EntityStatus
 from entities.models import BirthDate, Entity, Name, Nationality
+from screening.index import PAIR, combined_keys
 from screening.models import KeyFrequency, NameKey, NameToken
 from screening.names import analyse
 from screening.scoring import Candidate, EntityFacts, Query, score_entity
@@ -27,7 +30,9 @@ from screening.scoring import Candidate, EntityFacts, Query, score_entity
 DEFAULT_THRESHOLD = 0.8
 CANDIDATES_PER_QUERY = 40
 COMMON_KEY = 5000  # a key on more names than this ranks candidates but does not find them
+FINDING_ROWS = 20_000  # the finding keys' index rows a query reads at most (the rarest keys' first)
 TRIGRAM_CANDIDATES = 10
+QUERY_COMBINED_TOKENS = 6  # more than the index's COMBINED_TOKENS: a query may put a name's words in another order
 WORD_SIMILARITY = 0.4
 
 
@@ -54,21 +59,78 @@ def screen(queries: list[Query], *, threshold: float = DEFAULT_THRESHOLD, limit:
 
 
 def find_candidates(analysed, *, kind: str | None) -> list:
-    keys_by_token = {}
+    groups = query_keys(analysed)
+    frequencies = key_frequencies(list(groups))
+    # A word that no name in the registry has is likely a misspelling: look for names with a word like it.
+    unknown = [(index, token.form) for index, token in enumerate(analysed.tokens)
+               if token.weight >= 0.5 and token.form not in frequencies]
+    unknown = sorted(unknown, key=lambda pair: len(pair[1]), reverse=True)[:2]
+    similar = {word: similar_words(word) for _, word in unknown}
+    spelled = respelled_pair_keys(analysed, unknown, similar)
+    frequencies.update(key_frequencies([key for key in spelled if key not in groups]))
+    groups = {**spelled, **groups}
+    weights = finding_weights(frequencies, groups)
+    best = best_by_keys(weights, kind)
+    for _, word in unknown:
+        best.extend(entity_id for entity_id in trigram_candidates(similar[word], kind) if entity_id not in best)
+    return best
+
+
+def query_keys(analysed) -> dict[str, int]:
+    """
+    {key: group} for the query's keys: each token's keys are a group (numbered by the token), and each
+    combination of tokens' keys another; a group counts once per entity in the ranking.
+    """
+    groups = {}
     for index, token in enumerate(analysed.tokens):
         for key in analysed.keys_of(token):
-            keys_by_token.setdefault(key, index)
-    frequencies = key_frequencies(list(keys_by_token))
-    ranked = sorted(frequencies, key=frequencies.get)
-    finding = [key for key in ranked if frequencies[key] <= COMMON_KEY] or ranked[:1]
+            groups.setdefault(key, index)
+    for indexes, key in combined_keys(analysed.tokens, QUERY_COMBINED_TOKENS):
+        groups.setdefault(key, combination_group(indexes, len(analysed.tokens)))
+    return groups
+
+
+def combination_group(indexes: tuple[int, ...], tokens: int) -> int:
+    """A number for a combination of token indexes, after the tokens' own numbers (the indexes in base tokens + 1)."""
+    return tokens + sum((index + 1) * (tokens + 1) ** place for place, index in enumerate(indexes))
+
+
+def respelled_pair_keys(analysed, unknown: list[tuple[int, str]], similar: dict[str, list[str]]) -> dict[str, int]:
+    """
+    The pair keys a misspelt word would have had with each other distinctive word of the query, spelt as the
+    registry's words most like it: "mohatmed ali" finds the names with "ali" and "mohammed".
+    """
+    groups = {}
+    for i, word in unknown:
+        for j, token in enumerate(analysed.tokens):
+            if j == i or token.weight < 0.3:
+                continue
+            for like, _ in similar[word]:
+                    group = combination_group((min(i, j), max(i, j)), len(analysed.tokens))
+                    groups.setdefault(PAIR.join(sorted((like, token.form))), group)
+    return groups
+
+
+def finding_weights(frequencies: dict[str, int], groups: dict[str, int]) -> dict[str, tuple[int, float]]:
+    """
+    {key: (group, weight)} for the keys that find candidates: the rarest, as long as their names add up to
+    at most FINDING_ROWS (so that every row of every finding key is read), none on more than COMMON_KEY
+    names, but at least the rarest key. Rarer keys weigh more. A key of the same group and on as many names
+    as one taken already (a pair's metaphones beside its forms, mostly the same names) is left out: a group
+    counts once per entity, so it would only spend rows.
+    """
+    ranked = sorted(frequencies, key=lambda key: (frequencies[key], key))
+    finding, rows, taken = [], 0, set()
+    for key in ranked:
+        if frequencies[key] > COMMON_KEY or rows + frequencies[key] > FINDING_ROWS:
+            break
+        if (groups[key], frequencies[key]) in taken:
+            continue
+        taken.add((groups[key], frequencies[key]))
+        finding.append(key)
+        rows += frequencies[key]
     total = max(sum(frequencies.values()), 1)
-    weights = {key: (keys_by_token[key], math.log(1 + total / frequencies[key])) for key in finding}
-    best = best_by_keys(weights, kind)
-    # A word that no name in the registry has is likely a misspelling: look for names with a word like it.
-    unknown = [token.form for token in analysed.tokens if token.weight >= 0.5 and token.form not in frequencies]
-    for word in sorted(unknown, key=len, reverse=True)[:2]:
-        best.extend(entity_id for entity_id in trigram_candidates(word, kind) if entity_id not in best)
-    return best
+    return {key: (groups[key], math.log(1 + total / frequencies[key])) for key in finding or ranked[:1]}
 
 
 def best_by_keys(weights: dict[str, tuple[int, float]], kind: str | None) -> list:
@@ -150,30 +212,39 @@ def key_frequencies(keys: list[str]) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def trigram_candidates(word: str, kind) -> list:
+def similar_words(word: str) -> list[tuple[str, float]]:
     """
-    Entities with a name word like ``word`` (pg_trgm word similarity); PostgreSQL only. The words are looked up
-    in the registry's vocabulary (KeyFrequency, trigram-indexed), not in whole names: a misspelt common word
-    ("mohatmed") is like hundreds of thousands of names but like only a few words.
+    (word, similarity) for the registry's words most like ``word`` (pg_trgm), most alike first; PostgreSQL only. The
+    words are looked up in the registry's vocabulary (KeyFrequency, trigram-indexed), not in whole names: a
+    misspelt common word ("mohatmed") is like hundreds of thousands of names but like only a few words.
     """
     if connection.vendor != "postgresql" or len(word) < 4:
         return []
-    kinds = [kind] if kind else EntityKind.values
     with connection.cursor() as cursor:
         # pg_trgm's default (0.6) misses a long word with two typos; the index still does the work.
         cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY])
         cursor.execute(f"""
-            WITH words AS (
-                SELECT key, word_similarity(%s, key) AS similarity FROM {KeyFrequency._meta.db_table}
-                WHERE %s <%% key AND names > 0 AND key NOT LIKE '~%%'
-                ORDER BY similarity DESC, key LIMIT {TRIGRAM_CANDIDATES}
-            )
-            SELECT r.entity_id FROM words w CROSS JOIN unnest(%s::text[]) AS k(kind) CROSS JOIN LATERAL (
+            SELECT key, word_similarity(%s, key) AS similarity FROM {KeyFrequency._meta.db_table}
+            WHERE %s <%% key AND names > 0 AND key NOT LIKE '~%%' AND key NOT LIKE '%%{PAIR}%%'
+            ORDER BY similarity DESC, key LIMIT {TRIGRAM_CANDIDATES}
+        """, [word, word])
+        return cursor.fetchall()
+
+
+def trigram_candidates(similar: list[tuple[str, float]], kind) -> list:
+    """The first entities (by id) with these (word, similarity), the most alike words first: TRIGRAM_CANDIDATES."""
+    if not similar:
+        return []
+    kinds = [kind] if kind else EntityKind.values
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            SELECT r.entity_id FROM unnest(%s::text[], %s::float8[]) AS w(key, similarity)
+            CROSS JOIN unnest(%s::text[]) AS k(kind) CROSS JOIN LATERAL (
                 SELECT t.entity_id FROM {NameToken._meta.db_table} t WHERE t.key = w.key AND t.kind = k.kind
                 ORDER BY t.entity_id LIMIT {TRIGRAM_CANDIDATES}
             ) r
             ORDER BY w.similarity DESC, r.entity_id LIMIT {TRIGRAM_CANDIDATES}
-        """, [word, word, kinds])
+        """, [[word for word, _ in similar], [similarity for _, similarity in similar], kinds])
         return list(dict.fromkeys(entity_id for (entity_id,) in cursor.fetchall()))
 
 
