@@ -35,7 +35,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -45,7 +44,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
-from api_load import Meter, children
+import api_load
+from api_load import Meter
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -357,15 +357,17 @@ def perturb(name: str, rng: random.Random) -> str:
 
 # --- The server and the load -----------------------------------------------------------------------
 
-class Server:
+class Server(api_load.Server):
     """gunicorn (gthread) on loopback with an access log of path, status and %(D)s per request."""
 
+    ready_seconds = 60
+
     def __init__(self, args):
-        self.args = args
-        self.base = f"http://127.0.0.1:{args.port}"
+        super().__init__(args, args.out / "gunicorn-error.log")
         self.access_log = args.out / "gunicorn-access.log"
-        self.error_log = args.out / "gunicorn-error.log"
-        self.process = None
+
+    def env(self) -> dict:
+        return self.base_env()
 
     def command(self) -> list[str]:
         args = self.args
@@ -373,44 +375,14 @@ class Server:
                 "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers), "--worker-class", "gthread",
                 "--threads", str(args.threads), "--timeout", "120", "--backlog", "2048",
                 "--access-logfile", str(self.access_log), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s",
-                "--error-logfile", str(self.error_log), "--log-level", "warning"]
+                "--error-logfile", str(self.log_path), "--log-level", "warning"]
 
     def description(self) -> dict:
         return {"command": self.command(), "workers": self.args.workers, "threads": self.args.threads}
 
     def start(self) -> "Server":
-        env = {**os.environ, "DATABASE_URL": self.args.database_url, "DEBUG": "0",
-               "SECRET_KEY": "bench-not-a-secret-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1,localhost",
-               "LOG_LEVEL": "WARNING"}
-        env.pop("REDIS_CACHE_URL", None)
         self.access_log.unlink(missing_ok=True)
-        self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited with {self.process.returncode}; see {self.error_log}")
-            try:
-                with urllib.request.urlopen(f"{self.base}/readyz", timeout=2) as response:
-                    if response.status == 200 and len(children(self.process.pid)) == self.args.workers:
-                        return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise SystemExit(f"gunicorn did not become ready in 60 s; see {self.error_log}")
-
-    def workers(self) -> list[int]:
-        return children(self.process.pid)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        return super().start()
 
     def access_times_ms(self, skip: int) -> tuple[list[float], int]:
         """Server-side times (ms) of the /match requests logged after the first ``skip`` lines; lines read."""
