@@ -47,10 +47,11 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             token = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("The token is not valid.") from None
-        key = client_cache_key(hash_token(token))
+        token_hash = hash_token(token)
+        key = client_cache_key(token_hash)
         client = cache.get(key)
         if client is None:
-            client = ApiClient.objects.filter(token_hash=hash_token(token)).first()
+            client = ApiClient.objects.filter(token_hash=token_hash).first()
             if client is None:
                 raise exceptions.AuthenticationFailed("The token is not valid.")
             cache.set(key, client, CLIENT_CACHE_SECONDS)

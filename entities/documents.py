@@ -19,7 +19,7 @@ from django.utils.http import quote_etag
 from rest_framework.utils.encoders import JSONEncoder
 
 from entities.models import Entity, EntityDocument
-from entities.selectors import ENTITY_FIELDS, documents_for
+from entities.selectors import ENTITY_FIELDS, documents_for, id_batches
 
 _entity, _document = Entity._meta, EntityDocument._meta
 # Built once: the ORM's query compilation would cost more than the lookup itself.
@@ -69,9 +69,8 @@ def render(entities: list[dict]) -> list[EntityDocument]:
 def document_bodies(*, batch_size: int = 1000) -> Iterator[str]:
     """Every entity's JSON document in id order, a batch at a time: stored where fresh, else rendered and stored."""
     current = EntityDocument.objects.filter(entity=OuterRef("pk"), version=OuterRef("updated_at")).values("body")
-    rows = Entity.objects.order_by("id").annotate(body=Subquery(current)).values_list("id", "body")
-    last_id = None
-    while batch := list((rows.filter(id__gt=last_id) if last_id else rows)[:batch_size]):
+    rows = Entity.objects.annotate(body=Subquery(current)).values_list("id", "body")
+    for batch in id_batches(rows, batch_size=batch_size):
         stale = [entity_id for entity_id, body in batch if body is None]
         rendered = {}
         if stale:
@@ -79,17 +78,15 @@ def document_bodies(*, batch_size: int = 1000) -> Iterator[str]:
             rendered = {document.entity_id: document.body for document in render(entities)}
         for entity_id, body in batch:
             yield body if body is not None else rendered[entity_id]
-        last_id = batch[-1][0]
 
 
 def render_all(*, batch_size: int = 1000, progress=lambda done: None) -> int:
     """Render every missing or stale document, a batch at a time; returns how many were rendered."""
     current = EntityDocument.objects.filter(entity=OuterRef("pk"), version=OuterRef("updated_at"))
-    stale = Entity.objects.filter(~Exists(current)).order_by("id").values(*ENTITY_FIELDS)
-    done, last_id = 0, None
-    while batch := list((stale.filter(id__gt=last_id) if last_id else stale)[:batch_size]):
+    stale = Entity.objects.filter(~Exists(current)).values(*ENTITY_FIELDS)
+    done = 0
+    for batch in id_batches(stale, batch_size=batch_size):
         render(batch)
         done += len(batch)
-        last_id = batch[-1]["id"]
         progress(done)
     return done

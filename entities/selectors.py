@@ -54,15 +54,23 @@ SOURCE_RECORD_FIELDS = {"id": "id", "source": "source__slug", "key": "source_key
 
 def entity_documents(queryset=None, *, batch_size: int = 1000) -> Iterator[dict]:
     """Yield the document of every entity in ``queryset`` (all by default), in id order, a batch at a time."""
-    queryset = (queryset if queryset is not None else Entity.objects.all()).order_by("id")
-    last_id = None
-    while True:
-        batch = queryset.filter(id__gt=last_id) if last_id else queryset
-        entities = list(batch.values(*ENTITY_FIELDS)[:batch_size])
-        if not entities:
-            return
+    queryset = queryset if queryset is not None else Entity.objects.all()
+    for entities in id_batches(queryset.values(*ENTITY_FIELDS), batch_size=batch_size):
         yield from documents_for(entities)
-        last_id = entities[-1]["id"]
+
+
+def id_batches(rows, *, batch_size: int) -> Iterator[list]:
+    """
+    The rows of a ``values()`` or ``values_list()`` queryset of entities (``id`` first) in id order,
+    ``batch_size`` at a time. Each batch starts after the last id of the one before (no OFFSET), so a batch
+    costs the same at any depth, and rows the caller changed in between are neither skipped nor repeated.
+    """
+    rows = rows.order_by("id")
+    last_id = None
+    while batch := list((rows.filter(id__gt=last_id) if last_id else rows)[:batch_size]):
+        yield batch
+        last = batch[-1]
+        last_id = last["id"] if isinstance(last, dict) else last[0]
 
 
 def documents_for(entities: list[dict]) -> list[dict]:
