@@ -78,26 +78,17 @@ class SourceRecordSerializer(serializers.Serializer):
 
 
 class EntitySummarySerializer(serializers.ModelSerializer):
-    """One row of the entity list."""
+    """One row of the entity list. Documents the rows; ``entities.selectors.entity_summaries`` builds them."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:entity-detail")
-    reference_numbers = serializers.SerializerMethodField()
-    regimes = serializers.SerializerMethodField()
-    nationalities = serializers.SerializerMethodField()
+    reference_numbers = serializers.ListField(child=serializers.CharField(), read_only=True)
+    regimes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    nationalities = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
         model = Entity
         fields = ["id", "url", "kind", "caption", "status", "category", "first_listed", "delisted_at",
                   "reference_numbers", "regimes", "nationalities", "updated_at"]
-
-    def get_reference_numbers(self, entity) -> list[str]:
-        return [listing.reference_number for listing in entity.listings.all()]
-
-    def get_regimes(self, entity) -> list[str]:
-        return sorted({listing.regime for listing in entity.listings.all()})
-
-    def get_nationalities(self, entity) -> list[str]:
-        return sorted({n.country_code for n in entity.nationalities.all() if n.country_code})
 
 
 class EntityDetailSerializer(serializers.ModelSerializer):

@@ -45,7 +45,7 @@ class EntityViewSet(StrictQueryParamsMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["caption"]
     pagination_class = EntityCursorPagination
     queryset = Entity.objects.values(*SUMMARY_FIELDS, "created_at")  # created_at: an ordering field
-    serializer_class = EntitySummarySerializer  # documents the rows; entity_summaries builds them
+    serializer_class = EntitySummarySerializer
     lookup_value_regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
     def allowed_query_params(self):
