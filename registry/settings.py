@@ -192,6 +192,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several choice sets share a field name ("kind", "status"): name each enum after its choices.
+    "ENUM_NAME_OVERRIDES": {
+        "EntityKindEnum": "entities.choices.EntityKind",
+        "DesignationStatusEnum": "entities.choices.EntityStatus",  # a listing's status has the same choices
+        "ImportRunStatusEnum": "importers.choices.ImportRunStatus",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------

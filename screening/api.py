@@ -2,7 +2,7 @@
 
 import re
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -103,10 +103,17 @@ class SearchView(StrictQueryParamsMixin, APIView):
     def allowed_query_params(self):
         return {"q", "kind", "page", "page_size", "threshold"}
 
-    @extend_schema(parameters=[
-        OpenApiParameter("q", str, required=True), OpenApiParameter("kind", str, enum=EntityKind.values),
-        OpenApiParameter("page", int), OpenApiParameter("page_size", int), OpenApiParameter("threshold", float),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, required=True), OpenApiParameter("kind", str, enum=EntityKind.values),
+            OpenApiParameter("page", int), OpenApiParameter("page_size", int), OpenApiParameter("threshold", float),
+        ],
+        responses=inline_serializer("SearchPage", {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "results": CandidateSerializer(many=True),
+        }),
+    )
     def get(self, request):
         params = request.query_params
         try:
