@@ -11,9 +11,9 @@ Two analysed names are compared token by token, in any order: equal forms score 
 the same metaphone 0.85, a close spelling (edit distance within a length budget) a little less. The name
 score is a weighted F-measure of how much of the query is explained by the candidate and how much of
 the candidate is explained by the query, so a missing middle name costs a little and a shared first name
-alone costs a lot. In a person's name the middle names (neither the first nor the last word) are the ones
-most often left out, so when the query has the candidate's first and last names, an unexplained middle name
-costs less: "Hans Weber" fits "Hans Peter Weber" better than "Hans Weber Schmidt".
+alone costs a lot. The middle words of a name (neither the first nor the last word) are the ones most often
+left out, so when the query has the candidate's first and last words, an unexplained middle word costs less:
+"Hans Weber" fits "Hans Peter Weber" better than "Hans Weber Schmidt".
 """
 
 from dataclasses import dataclass
@@ -32,8 +32,10 @@ GENERIC_ORG_WORDS = frozenset({"group", "front", "brigade", "brigades", "movemen
                                # rigour's abbreviations of legal forms, which it tags as legal only at the end
                                "jv", "jsc", "plc", "gmbh"})
 GENERIC_ONLY_CAP = 0.6
-MIDDLE_NAME_FACTOR = 0.6  # how much a person's middle name counts, in the candidate, against a first or last name
+MIDDLE_NAME_FACTOR = 0.6  # how much a middle word counts, in the candidate, against a first or last word
 GENERIC_WEIGHT = 0.3  # a generic organisation word or legal form
+ROMANISED_SIMILARITY = 0.85  # as much as sounding alike
+ROMANISED_LETTERS = str.maketrans({"k": "g", "t": "d", "p": "b", "l": "r"})
 ABBREVIATION_SIMILARITY = 0.8  # a misspelt legal form against its abbreviation: as much as one typo
 # rigour's symbols for words that say what kind of business an organisation is, not which one.
 GENERIC_ORG_SYMBOLS = frozenset({"SYMBOL:TRADE", "SYMBOL:GENERAL", "SYMBOL:CO", "SYMBOL:INDUSTRY", "SYMBOL:HOLDING",
@@ -148,7 +150,19 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
         alike = 0.85 if min(len(a.form), len(b.form)) >= 4 else 0.7
         if alike > similarity:
             return alike, "sounds alike"
+    if similarity < ROMANISED_SIMILARITY and min(len(a.form), len(b.form)) >= 4 and romanised(a.form) == romanised(
+            b.form):
+        return ROMANISED_SIMILARITY, "romanisation"
     return similarity, why
+
+
+def romanised(form: str) -> str:
+    """
+    A word with the letters that romanisation systems write differently made the same: Korean romanised by
+    McCune-Reischauer or by the Revised Romanization (Samchong and Samjong, Kwangsong and Gwangseong, Pak and
+    Bak), Arabic's g and k, d and t (Gamal and Kamal). Metaphones keep ch and j, k and g apart.
+    """
+    return form.translate(ROMANISED_LETTERS).replace("ch", "j").replace("eo", "o").replace("eu", "u")
 
 
 def spelling_similarity(a: str, b: str) -> tuple[float, str]:
@@ -175,10 +189,10 @@ class NameComparison:
     pairs: tuple[tuple[str, str, float, str], ...]
 
 
-def compare(query: Analysed, candidate: Analysed, *, person: bool = False) -> NameComparison:
+def compare(query: Analysed, candidate: Analysed) -> NameComparison:
     """
-    Align the tokens of two names in any order and score how well each explains the other. ``person``: the
-    candidate is a person's name, whose middle names count less (see ``forgiven_middle_names``).
+    Align the tokens of two names in any order and score how well each explains the other. The candidate's
+    middle words count less (see ``forgiven_middle_names``).
     """
     alignment = Alignment(query, candidate)
     # First, words written as one on one side and as two or three on the other ("abd al karim" /
@@ -199,7 +213,7 @@ def compare(query: Analysed, candidate: Analysed, *, person: bool = False) -> Na
             alignment.pair([i], [j], similarity, why)
     alignment.pair_abbreviations()
     total_q = sum(token.weight for token in query.tokens) - alignment.generic_q
-    total_c = sum(token.weight for token in candidate.tokens) - forgiven_middle_names(alignment, person=person)
+    total_c = sum(token.weight for token in candidate.tokens) - forgiven_middle_names(alignment)
     coverage_q = alignment.explained_q / total_q if total_q else 0.0
     coverage_c = alignment.explained_c / total_c if total_c else 0.0
     score = f_measure(coverage_q, coverage_c)
@@ -214,17 +228,15 @@ def compare(query: Analysed, candidate: Analysed, *, person: bool = False) -> Na
     return NameComparison(score=score, query_coverage=coverage_q, candidate_coverage=coverage_c, pairs=tuple(pairs))
 
 
-def forgiven_middle_names(alignment: "Alignment", *, person: bool) -> float:
+def forgiven_middle_names(alignment: "Alignment") -> float:
     """
-    How much of the candidate's weight its unexplained middle names do not count for: a person's middle names
+    How much of the candidate's weight its unexplained middle words do not count for: a person's middle names
     (the content words, not particles, between the first and the last) are the ones most often left out ("Hans
-    Peter Weber" goes by "Hans Weber"), first and last names are not. Only when the query explains both the first
-    and the last name, and only a middle name it leaves out entirely, and only in part; the query's own words
-    always count in full. "Ahmed Hassan" against "Ahmed Mohamed Hassan Abdullah" leaves out the last name:
-    nothing is forgiven.
+    Peter Weber" goes by "Hans Weber"), first and last names are not; an organisation's too ("Weihai Freight" for
+    "Weihai World-Shipping Freight"). Only when the query explains both the first and the last word, and only a
+    middle word it leaves out entirely, and only in part; the query's own words always count in full. "Ahmed
+    Hassan" against "Ahmed Mohamed Hassan Abdullah" leaves out the last name: nothing is forgiven.
     """
-    if not person:
-        return 0.0
     tokens = alignment.candidate.tokens
     content = [index for index, token in enumerate(tokens) if token.weight >= 0.5]
     if len(content) < 3 or content[0] not in alignment.used_c or content[-1] not in alignment.used_c:

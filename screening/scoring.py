@@ -51,7 +51,7 @@ def score_entity(query: Query, analysed: Analysed, facts: EntityFacts, *, thresh
     best = None
     for name_type, text, tokens in facts.names:
         candidate_name = Analysed(text=text, tokens=tuple(Token.from_list(token) for token in tokens))
-        comparison = compare(analysed, candidate_name, person=facts.kind == "person")
+        comparison = compare(analysed, candidate_name)
         score = comparison.score * NAME_TYPE_FACTORS.get(name_type, 1.0)
         if best is None or score > best[0]:
             best = (score, name_type, text, comparison)

@@ -13,7 +13,14 @@ from screening.index import rebuild, reindex_entities
 from screening.models import KeyFrequency
 from screening.names import analyse
 from screening.scoring import Query
-from screening.service import CANDIDATES_PER_QUERY, DEFAULT_THRESHOLD, TRIGRAM_CANDIDATES, find_candidates, screen
+from screening.service import (
+    CANDIDATES_PER_QUERY,
+    DEFAULT_THRESHOLD,
+    TRIGRAM_CANDIDATES,
+    find_candidates,
+    one_edit_away,
+    screen,
+)
 from tests.api.helpers import by_reference
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +155,35 @@ def test_unknown_words_find_candidates_by_trigrams(registry, name, reference):
     assert registry[reference].pk in find_candidates(analysed, kind=None)
     [result] = screen([Query(name=name)])
     assert result.candidates[0].entity_id == registry[reference].pk
+
+
+@pytest.mark.parametrize(
+    ("name", "reference"),
+    [
+        ("Osmanazi", "TAi.901"),  # two neighbours swapped: 'osmanzai' and 'osmanazi' share two trigrams of eight
+        ("Zafarnai", "QDi.905"),
+        ("Volkodvov", "QDi.902"),  # a letter dropped
+        ("Muhammad Qudsy", "QDi.906"),  # a letter changed, beside a common word
+    ],
+)
+def test_a_word_one_edit_from_a_registry_word_finds_its_names(registry, name, reference):
+    """On both databases: the registry's words one edit away from an unknown word are looked up by key."""
+    analysed = analyse(name, None)
+    assert not KeyFrequency.objects.filter(key__in=[t.form for t in analysed.tokens if t.form != "muhammad"],
+                                           names__gt=0).exists(), "precondition"
+    assert registry[reference].pk in find_candidates(analysed, kind=None)
+    [result] = screen([Query(name=name)])
+    assert result.candidates[0].entity_id == registry[reference].pk
+
+
+def test_one_edit_away_covers_every_single_edit():
+    edits = one_edit_away("abcd")
+    assert {"bcd", "acd", "abd", "abc"} <= edits  # deletions
+    assert {"bacd", "acbd", "abdc"} <= edits  # swaps of neighbours
+    assert {"xbcd", "abxd", "abcx"} <= edits  # substitutions
+    assert {"xabcd", "abxcd", "abcdx"} <= edits  # insertions
+    assert "abcd" not in edits
+    assert all(abs(len(edit) - 4) <= 1 for edit in edits)
 
 
 @pytest.mark.postgresql
