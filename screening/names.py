@@ -156,6 +156,7 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
     return similarity, why
 
 
+@lru_cache(maxsize=65536)
 def romanised(form: str) -> str:
     """
     A word with the letters that romanisation systems write differently made the same: Korean romanised by
@@ -296,13 +297,15 @@ class Alignment:
     def merge(self, many: Analysed, one: Analysed, *, swap: bool):
         """Pair runs of 2 or 3 neighbouring words of ``many`` that, joined, spell one long word of ``one``."""
         used_many, used_one = (self.used_c, self.used_q) if swap else (self.used_q, self.used_c)
+        lengths = [len(token.form) for token in many.tokens]
         for j, token in enumerate(one.tokens):
             if j in used_one or len(token.form) < 6:
                 continue
             for size in (3, 2):
                 for i in range(len(many.tokens) - size + 1):
                     run = range(i, i + size)
-                    if any(k in used_many for k in run):
+                    # spelling_similarity allows two edits at most: a run far longer or shorter cannot spell it
+                    if abs(sum(lengths[i:i + size]) - len(token.form)) > 2 or any(k in used_many for k in run):
                         continue
                     joined = "".join(many.tokens[k].form for k in run)
                     similarity = 1.0 if joined == token.form else spelling_similarity(joined, token.form)[0]

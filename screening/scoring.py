@@ -55,6 +55,8 @@ def score_entity(query: Query, analysed: Analysed, facts: EntityFacts, *, thresh
         score = comparison.score * NAME_TYPE_FACTORS.get(name_type, 1.0)
         if best is None or score > best[0]:
             best = (score, name_type, text, comparison)
+            if score >= 1.0:
+                break  # no other name can do better
     if best is None:
         return Candidate(facts.entity_id, facts.caption, facts.kind, facts.status, 0.0, False, {})
     name_score, name_type, text, comparison = best
