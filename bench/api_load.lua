@@ -1,8 +1,9 @@
--- wrk script for bench/api_load.py. Configured through the environment:
+-- wrk script for bench/api_load.py and bench/screening_scale.py. Configured through the environment:
 --   BENCH_TOKEN      the API token (sent as Authorization: Bearer ...)
---   BENCH_MODE       detail | list | changes | path
+--   BENCH_MODE       detail | list | changes | path | post
 --   BENCH_IDS        file of entity ids, one a line (detail)
 --   BENCH_PATHS      file of request paths, one a line, picked at random (list, path)
+--   BENCH_BODIES     file of JSON request bodies, one a line, picked at random and POSTed to BENCH_PATH (post)
 --   BENCH_CHANGES    highest change number, for random change-feed cursors (changes)
 --   BENCH_LIMIT      change-feed page size (changes)
 --   BENCH_RATE       requests/s this wrk thread offers (Poisson arrivals, see delay()); unset or 0 = each
@@ -50,6 +51,10 @@ function init(args)
   next_slot = 0
   if mode == "detail" then
     ids = read_lines(os.getenv("BENCH_IDS"))
+  elseif mode == "post" then
+    bodies = read_lines(os.getenv("BENCH_BODIES"))
+    post_path = os.getenv("BENCH_PATH")
+    wrk.headers["Content-Type"] = "application/json"
   elseif mode == "changes" then
     changes = tonumber(os.getenv("BENCH_CHANGES"))
     limit = os.getenv("BENCH_LIMIT") or "1000"
@@ -60,7 +65,9 @@ end
 
 function request()
   local path
-  if mode == "detail" then
+  if mode == "post" then
+    return wrk.format("POST", post_path, nil, bodies[math.random(#bodies)])
+  elseif mode == "detail" then
     path = "/api/v1/entities/" .. ids[math.random(#ids)] .. "/"
   elseif mode == "changes" then
     local after = math.random(0, math.max(0, changes - tonumber(limit)))

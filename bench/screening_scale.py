@@ -22,7 +22,7 @@ Stages (all four by default; each later one uses what the earlier left in the da
   perturbations, UN names, some perturbed, and names that are on no list), starts gunicorn (gthread, 2
   workers, DEBUG=0) on 127.0.0.1 with an access log whose last field is gunicorn's %(D)s (microseconds from
   the request read to the response written: the server-side time), warms every worker up, and runs wrk
-  (bench/screening_scale.lua) for --duration seconds at full speed with --connections connections, then at
+  (bench/api_load.lua) for --duration seconds at full speed with --connections connections, then at
   an offered --rate queries per second. Each wrk run reports client-side p50/p99 and queries per second;
   the access log gives the server-side p50/p99 of the same requests.
 
@@ -52,7 +52,7 @@ SHARED = ROOT.parent / "shared" / "data"
 UN_FILE = SHARED / "un" / "un-sc-consolidated-2026-02-27.xml"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/registry_scale"
 DEFAULT_OUT = ROOT / "var" / "scale"
-LUA = Path(__file__).with_name("screening_scale.lua")
+LUA = Path(__file__).with_name("api_load.lua")
 STAGES = ("seed", "index", "recall", "load")
 RECALL_ENTITIES = 300
 RECALL_VARIANTS = ("exact", "reordered", "dropped", "typo")
@@ -171,14 +171,13 @@ def stage_load(args) -> dict:
     try:
         warm_up(server, token, queries)
         runs = {}
-        paced = max(args.connections, 16)
-        for name, connections, delay_ms in [
+        for name, connections, rate in [
             ("full-speed", args.connections, 0),
-            # Each connection waits about paced/rate s between queries, less a typical response time (20 ms).
-            (f"rate-{args.rate}", paced, max(1, round(1000 * paced / args.rate) - 20)),
+            # Requests at the offered rate on a clock (Poisson arrivals), whatever the response times.
+            (f"rate-{args.rate}", max(args.connections, 16), args.rate),
         ]:
             print(f"... {name}", file=sys.stderr, flush=True)
-            runs[name] = run_wrk(server, args, token, queries, connections=connections, delay_ms=delay_ms)
+            runs[name] = run_wrk(server, args, token, queries, connections=connections, rate=rate)
     finally:
         server.stop()
     return {"query_mix": mix, "server": server.description(), "runs": runs}
@@ -407,11 +406,14 @@ def warm_up(server: Server, token: str, queries: Path) -> None:
         list(pool.map(lambda body: post_match(server, token, body), bodies))
 
 
-def run_wrk(server: Server, args, token: str, queries: Path, *, connections: int, delay_ms: int) -> dict:
+def run_wrk(server: Server, args, token: str, queries: Path, *, connections: int, rate: float) -> dict:
+    """One wrk run: as fast as ``connections`` allow (rate 0), or ``rate`` queries/s offered on a clock."""
     _, skip = server.access_times_ms(0)
-    command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{args.duration}s",
+    threads = min(2, connections)
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{args.duration}s",
                "--timeout", "10s", "-s", str(LUA), server.base]
-    env = {**os.environ, "BENCH_TOKEN": token, "BENCH_BODIES": str(queries), "BENCH_DELAY_MS": str(delay_ms)}
+    env = {**os.environ, "BENCH_TOKEN": token, "BENCH_MODE": "post", "BENCH_PATH": "/api/v1/match/",
+           "BENCH_BODIES": str(queries), "BENCH_RATE": f"{rate / threads:.3f}"}
     with Meter(server) as meter:  # waits for a quiet machine first, then counts CPU by process group
         completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
@@ -424,7 +426,7 @@ def run_wrk(server: Server, args, token: str, queries: Path, *, connections: int
     errors = sum(value for key, value in raw.items() if key.startswith("errors_"))
     cpu = meter.result
     return {
-        "connections": connections, "delay_ms": delay_ms, "requests": raw["requests"], "errors": errors,
+        "connections": connections, "offered_qps": rate or None, "requests": raw["requests"], "errors": errors,
         "qps": round(raw["requests"] / seconds, 1),
         "client_ms": {p: round(raw[p] / 1000, 1) for p in ("p50", "p90", "p99", "p99.9")},
         "server_ms": percentiles(server_ms), "server_requests_logged": len(server_ms),

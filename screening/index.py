@@ -125,18 +125,22 @@ def rebuild(progress=lambda done: None, *, workers: int | None = None) -> int:
         NameToken.objects.all().delete()
         NameKey.objects.all().delete()
         KeyFrequency.objects.all().delete()
-        done, frequencies = 0, Counter()
+        done = 0
         for batch in name_batches():
             keys, tokens = index_rows(batch)
             NameKey.objects.bulk_create(keys, batch_size=BATCH)
             NameToken.objects.bulk_create(tokens, batch_size=BATCH)
-            frequencies.update(token.key for token in tokens)
             done += len(keys)
             progress(done)
-        KeyFrequency.objects.bulk_create(
-            [KeyFrequency(key=key, names=count) for key, count in frequencies.items()], batch_size=BATCH
-        )
+        with connection.cursor() as cursor:
+            count_key_frequencies(cursor)
     return done
+
+
+def count_key_frequencies(cursor) -> None:
+    """Fill the emptied KeyFrequency table from the index rows: a name carries each of its keys once."""
+    cursor.execute(f"INSERT INTO {KeyFrequency._meta.db_table} (key, names) "
+                   f"SELECT key, count(*) FROM {NameToken._meta.db_table} GROUP BY key")
 
 
 def name_batches(size: int = BATCH * 5):
@@ -161,17 +165,15 @@ def rebuild_postgresql(progress, workers: int | None) -> int:
     if workers is None:
         workers = os.cpu_count() if names >= PARALLEL_FROM else 0
     analyse("Warm Up", None)  # before forking, so that the workers inherit a loaded analyser
-    done, frequencies = 0, Counter()
+    done = 0
     raw = connection.connection  # the psycopg 3 connection: COPY needs its cursor, not Django's wrapper
     with raw.cursor() as cursor:
-        for count, name_keys, name_tokens, keys in analysed_batches(name_batches(), workers):
+        for count, name_keys, name_tokens in analysed_batches(name_batches(), workers):
             copy_text(cursor, NameKey._meta.db_table, NAME_KEY_COLUMNS, name_keys)
             copy_text(cursor, NameToken._meta.db_table, NAME_TOKEN_COLUMNS, name_tokens)
-            frequencies.update(keys)
             done += count
             progress(done)
-        copy_text(cursor, KeyFrequency._meta.db_table, ("key", "names"),
-                  "".join(f"{copy_field(key)}\t{count}\n" for key, count in frequencies.items()))
+        count_key_frequencies(cursor)
         for statement in recreate:
             cursor.execute(statement)
         for table in tables:
@@ -214,9 +216,9 @@ def analysed_batches(batches, workers: int):
             yield result.get()
 
 
-def analyse_batch(rows) -> tuple[int, str, str, Counter]:
-    """How many names of a batch are names at all, their NameKey and NameToken rows as COPY text, key counts."""
-    name_keys, name_tokens, keys = [], [], Counter()
+def analyse_batch(rows) -> tuple[int, str, str]:
+    """How many names of a batch are names at all, and their NameKey and NameToken rows as COPY text."""
+    name_keys, name_tokens = [], []
     for name_id, entity_id, name_type, full_name, kind in rows:
         analysed = analyse(full_name, kind)
         if analysed is None:
@@ -227,8 +229,7 @@ def analyse_batch(rows) -> tuple[int, str, str, Counter]:
         for key in index_keys(analysed):
             key = key[:200]
             name_tokens.append(f"{copy_field(key)}\t{copy_field(kind)}\t{entity_id}\t{name_id}\n")
-            keys[key] += 1
-    return len(name_keys), "".join(name_keys), "".join(name_tokens), keys
+    return len(name_keys), "".join(name_keys), "".join(name_tokens)
 
 
 def copy_field(value: str) -> str:
