@@ -254,7 +254,7 @@ def recall_variant(name: str, variant: str, rng: random.Random) -> str | None:
 def judge_recall(entity_id, name: str, kind: str) -> list[str]:
     from screening.names import analyse
     from screening.scoring import Query, score_entity
-    from screening.service import find_candidates, load_facts
+    from screening.service import find_candidates, load_facts, rank
 
     analysed = analyse(name, kind)
     candidates = find_candidates(analysed, kind=kind) if analysed else []
@@ -262,7 +262,7 @@ def judge_recall(entity_id, name: str, kind: str) -> list[str]:
         return []
     query = Query(name=name, kind=kind)
     scored = [score_entity(query, analysed, facts, threshold=0.8) for facts in load_facts(candidates).values()]
-    scored.sort(key=lambda c: (-c.score, c.caption, str(c.entity_id)))
+    scored.sort(key=rank)
     outcomes = ["candidate"]
     if scored[0].entity_id == entity_id:
         outcomes.append("first")

@@ -47,13 +47,15 @@ def combined_keys(tokens: tuple[Token, ...], limit: int) -> list[tuple[tuple[int
     (token indexes, key) for the combinations of two to four of the first ``limit`` words that count: their
     forms sorted (word order does not matter) and joined, and for pairs their metaphones too (~), for
     transliterations. Particles do not count; generic words and initials do ("Islamic Front" is not "Islamic
-    Army"), with a distinctive word beside them.
+    Army"), with a distinctive word beside them, or all together in a name that has no distinctive word.
     """
     words = [(index, token) for index, token in enumerate(tokens) if token.weight >= 0.3][:limit]
+    # A name of initials and legal forms alone ("E. S. Co.") is found by all of its words together.
+    weak_name = all(token.weight < 0.5 for _, token in words)
     keys = []
     for size in range(2, min(len(words), 4) + 1):
         for combination in combinations(words, size):
-            if all(token.weight < 0.5 for _, token in combination):
+            if all(token.weight < 0.5 for _, token in combination) and not (weak_name and size == len(words)):
                 continue
             indexes = tuple(index for index, _ in combination)
             keys.append((indexes, PAIR.join(sorted(token.form for _, token in combination))))

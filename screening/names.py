@@ -16,6 +16,7 @@ left out, so when the query has the candidate's first and last words, an unexpla
 "Hans Weber" fits "Hans Peter Weber" better than "Hans Weber Schmidt".
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,6 +42,7 @@ ABBREVIATION_SIMILARITY = 0.8  # a misspelt legal form against its abbreviation:
 GENERIC_ORG_SYMBOLS = frozenset({"SYMBOL:TRADE", "SYMBOL:GENERAL", "SYMBOL:CO", "SYMBOL:INDUSTRY", "SYMBOL:HOLDING",
                                  "SYMBOL:GRP"})
 SYMBOL_CATEGORIES = {"NAME", "SYMBOL", "DOMAIN", "LOCATION", "ORG_CLASS", "INITIAL", "NUMERIC"}
+WORD = re.compile(r"[^\W_]+")
 KINDS = {"person": NameTypeTag.PER, "organisation": NameTypeTag.ORG, None: NameTypeTag.ENT}
 
 
@@ -218,8 +220,9 @@ def compare(query: Analysed, candidate: Analysed) -> NameComparison:
     coverage_q = alignment.explained_q / total_q if total_q else 0.0
     coverage_c = alignment.explained_c / total_c if total_c else 0.0
     score = f_measure(coverage_q, coverage_c)
-    if not alignment.content_matched:
-        # Only particles or generic words in common ("Trading Company" against "X Trading Company").
+    if not alignment.content_matched and (has_content(query) or has_content(candidate)):
+        # Only particles or generic words in common ("Trading Company" against "X Trading Company"); unless
+        # neither name has anything else ("E. S. Co." against "E. S. Co.").
         score = min(score, GENERIC_ONLY_CAP)
     pairs = alignment.pairs
     joined = joined_similarity(query, candidate)
@@ -229,20 +232,26 @@ def compare(query: Analysed, candidate: Analysed) -> NameComparison:
     return NameComparison(score=score, query_coverage=coverage_q, candidate_coverage=coverage_c, pairs=tuple(pairs))
 
 
+def has_content(name: Analysed) -> bool:
+    """Whether the name has a distinctive word: not only particles, generic words, legal forms and initials."""
+    return any(token.weight >= 0.5 for token in name.tokens)
+
+
 def forgiven_middle_names(alignment: "Alignment") -> float:
     """
     How much of the candidate's weight its unexplained middle words do not count for: a person's middle names
-    (the content words, not particles, between the first and the last) are the ones most often left out ("Hans
-    Peter Weber" goes by "Hans Weber"), first and last names are not; an organisation's too ("Weihai Freight" for
-    "Weihai World-Shipping Freight"). Only when the query explains both the first and the last word, and only a
-    middle word it leaves out entirely, and only in part; the query's own words always count in full. "Ahmed
-    Hassan" against "Ahmed Mohamed Hassan Abdullah" leaves out the last name: nothing is forgiven.
+    (the distinctive words between the first and the last) are the ones most often left out ("Hans Peter Weber"
+    goes by "Hans Weber"), first and last names are not; an organisation's too ("Weihai Freight" for "Weihai
+    World-Shipping Freight", "DCB Limited" for "DCB Finance Limited": a legal form or initial is a first or last
+    word, a particle is not). Only when the query explains both the first and the last word, and only a middle
+    word it leaves out entirely, and only in part; the query's own words always count in full. "Ahmed Hassan"
+    against "Ahmed Mohamed Hassan Abdullah" leaves out the last name: nothing is forgiven.
     """
     tokens = alignment.candidate.tokens
-    content = [index for index, token in enumerate(tokens) if token.weight >= 0.5]
-    if len(content) < 3 or content[0] not in alignment.used_c or content[-1] not in alignment.used_c:
+    words = [index for index, token in enumerate(tokens) if token.weight >= GENERIC_WEIGHT]
+    if len(words) < 3 or words[0] not in alignment.used_c or words[-1] not in alignment.used_c:
         return 0.0
-    missing = [index for index in content[1:-1] if index not in alignment.used_c]
+    missing = [index for index in words[1:-1] if index not in alignment.used_c and tokens[index].weight >= 0.5]
     return (1 - MIDDLE_NAME_FACTOR) * sum(tokens[index].weight for index in missing)
 
 
@@ -272,27 +281,44 @@ class Alignment:
 
     def pair_abbreviations(self):
         """
-        Pair a query word left unexplained with a legal form of the candidate left unexplained when the legal
-        form abbreviates it: rigour writes a recognised "Limited" as "ltd", but a misspelt "Lmited" stays a
-        word of its own, which no word of the candidate would explain. The word then counts as the legal form
-        it is: at the generic weight, and explained like one typo.
+        Pair query words left unexplained with a legal form of the candidate left unexplained when they are
+        that legal form misspelt: rigour writes a recognised "Limited" as "ltd" and "Joint Venture" as "jv",
+        but a misspelt "Lmited" or "Johnt Venture" stays words of their own, which no word of the candidate
+        would explain. One word is the form when the form abbreviates it ("ltd" in "lmited"); several when
+        the candidate's name wrote the form out in as many words and each query word is that word or a
+        misspelling of it. The words then count as the legal form they are: at the generic weight, and
+        explained like one typo.
         """
         forms = [(j, form) for j, form in enumerate(self.candidate.tokens)
-                 if j not in self.used_c and form.weight == GENERIC_WEIGHT and len(form.form) >= 3]
+                 if j not in self.used_c and form.weight == GENERIC_WEIGHT and len(form.form) >= 2]
         if not forms:
             return
-        for i, word in enumerate(self.query.tokens):
-            if i in self.used_q or word.weight <= GENERIC_WEIGHT:
+        words = [i for i, word in enumerate(self.query.tokens) if i not in self.used_q and word.weight > GENERIC_WEIGHT]
+        for j, form in forms:
+            if len(form.form) >= 3:
+                for i in words:
+                    if i not in self.used_q and abbreviates(form.form, self.query.tokens[i].form):
+                        self.explain_as_form([i], j)
+                        break
+            if j in self.used_c or len(form.form) > 4:
                 continue
-            for j, form in forms:
-                if j not in self.used_c and abbreviates(form.form, word.form):
-                    self.generic_q += word.weight - GENERIC_WEIGHT
-                    self.used_q.add(i)
-                    self.used_c.add(j)
-                    self.explained_q += GENERIC_WEIGHT * ABBREVIATION_SIMILARITY
-                    self.explained_c += GENERIC_WEIGHT * ABBREVIATION_SIMILARITY
-                    self.pairs.append((word.form, form.form, ABBREVIATION_SIMILARITY, "abbreviation"))
+            for written in written_out(form.form, self.candidate.text):
+                run = next((run for run in runs(words, len(written), self.used_q) if all(
+                    misspells(self.query.tokens[i].form, word) for i, word in zip(run, written, strict=True))), None)
+                if run:
+                    self.explain_as_form(run, j)
                     break
+
+    def explain_as_form(self, query_indexes: list[int], j: int):
+        """The query's words at these indexes are the candidate's legal form j."""
+        words = [self.query.tokens[i] for i in query_indexes]
+        self.generic_q += sum(word.weight for word in words) - GENERIC_WEIGHT
+        self.used_q.update(query_indexes)
+        self.used_c.add(j)
+        self.explained_q += GENERIC_WEIGHT * ABBREVIATION_SIMILARITY
+        self.explained_c += GENERIC_WEIGHT * ABBREVIATION_SIMILARITY
+        self.pairs.append((" ".join(word.form for word in words), self.candidate.tokens[j].form,
+                           ABBREVIATION_SIMILARITY, "abbreviation"))
 
     def merge(self, many: Analysed, one: Analysed, *, swap: bool):
         """Pair runs of 2 or 3 neighbouring words of ``many`` that, joined, spell one long word of ``one``."""
@@ -325,6 +351,24 @@ class Alignment:
                         break
                 if j in used_one:
                     break
+
+
+def written_out(form: str, text: str) -> list[list[str]]:
+    """The runs of words of ``text`` whose initials spell ``form``: "joint venture" for "jv"."""
+    words = WORD.findall(text.casefold())
+    size = len(form)
+    return [words[k:k + size] for k in range(len(words) - size + 1)
+            if "".join(word[0] for word in words[k:k + size]) == form]
+
+
+def runs(indexes: list[int], size: int, used: set[int]) -> list[list[int]]:
+    """The runs of ``size`` neighbouring indexes among ``indexes``, none of them used."""
+    return [list(range(i, i + size)) for i in indexes
+            if all(k in indexes and k not in used for k in range(i, i + size))]
+
+
+def misspells(word: str, written: str) -> bool:
+    return word == written or spelling_similarity(word, written)[0] > 0
 
 
 def abbreviates(short: str, word: str) -> bool:

@@ -55,9 +55,18 @@ def screen(queries: list[Query], *, threshold: float = DEFAULT_THRESHOLD, limit:
         entity_ids = find_candidates(analysed, kind=query.kind)
         facts = load_facts(entity_ids)
         scored = [score_entity(query, analysed, facts[entity_id], threshold=threshold) for entity_id in facts]
-        scored = sorted((c for c in scored if c.score > 0), key=lambda c: (-c.score, c.caption, str(c.entity_id)))
+        scored = sorted((c for c in scored if c.score > 0), key=rank)
         results.append(Result(query, scored[:limit]))
     return results
+
+
+def rank(candidate: Candidate) -> tuple:
+    """
+    Best score first; on equal scores, an entity matched by its primary name (the name it is designated under)
+    before one matched by an alias, then by caption.
+    """
+    matched_by_alias = candidate.explanation.get("name", {}).get("type") != "primary"
+    return -candidate.score, matched_by_alias, candidate.caption, str(candidate.entity_id)
 
 
 def find_candidates(analysed, *, kind: str | None) -> list:

@@ -84,6 +84,12 @@ def test_a_legal_form_inside_the_name_weighs_as_little_as_one_at_the_end():
     assert "jv" not in analysed.keys()
 
 
+def test_names_with_no_distinctive_word_are_compared_as_they_are():
+    """The cap on names sharing only generic words does not apply when neither has anything else."""
+    assert score("E. S. Co.", "e. s. co", "organisation") == pytest.approx(1.0)
+    assert score("Trading Company", "Sunrise Trading Company", "organisation") < DEFAULT_THRESHOLD
+
+
 def test_particles_and_generic_words_are_not_index_keys():
     """A key every third name carries would make every name a candidate."""
     keys = analyse("Abu Bakr al-Baghdadi", "person").keys()
@@ -236,8 +242,11 @@ def test_an_organisations_dropped_middle_word_is_forgiven_too():
     """'Weihai Freight' is how 'Weihai World-Shipping Freight' gets written; 'Weihai World' is not."""
     assert score("Weihai Freight", "Weihai World-Shipping Freight", "organisation") >= HIGH
     assert score("Weihai World", "Weihai World-Shipping Freight", "organisation") < DEFAULT_THRESHOLD
-    # particles and generic words are not middle words: a query of one distinctive word stays below
-    assert score("Korea Trading Corporation", "Korea Hyoksin Trading Corporation", "organisation") < HIGH + MARGIN
+    # a legal form at the end is the last word: the word before it is a middle word, the first word is not
+    middle = score("Korea Trading Corporation", "Korea Hyoksin Trading Corporation", "organisation")
+    first = score("Hyoksin Trading Corporation", "Korea Hyoksin Trading Corporation", "organisation")
+    assert middle >= HIGH
+    assert first < middle
 
 
 ROMANISATIONS = [
@@ -285,6 +294,9 @@ MISSPELT_LEGAL_FORMS = [
     ("Nordwind Shipping Lmited", "Nordwind Shipping Limited"),
     ("Nordwind Shipping Limitde", "Nordwind Shipping Limited"),
     ("Zenith Plastics Incorporatde", "Zenith Plastics Incorporated"),
+    # a form of several words: the candidate wrote it out, the query misspelt one of them
+    ("Ryonha Machinery Johnt Venture", "Ryonha Machinery Joint Venture"),
+    ("Ryonha Machinery Joint Ventrue", "Ryonha Machinery Joint Venture"),
 ]
 
 
@@ -293,6 +305,12 @@ def test_a_misspelt_legal_form_pairs_with_its_abbreviation(query, candidate):
     comparison = compare(analyse(query, "organisation"), analyse(candidate, "organisation"))
     assert comparison.score >= HIGH
     assert "abbreviation" in {why for _, _, _, why in comparison.pairs}
+
+
+def test_words_are_a_legal_form_only_where_the_candidate_wrote_that_form_out():
+    """'Central Oil' has the initials of 'co', but the candidate's 'Co' was never written 'Central Oil'."""
+    assert score("Zenith Central Oil", "Zenith Co", "organisation") < LOW
+    assert score("Ryonha Machinery Jolly Vendors", "Ryonha Machinery Joint Venture", "organisation") < LOW
 
 
 def test_a_legal_form_alone_does_not_make_a_match():

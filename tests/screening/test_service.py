@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from entities.models import Entity
+from entities.models import Entity, Name
 from entities.services import entity_update_policy
 from screening.index import rebuild, reindex_entities
 from screening.models import KeyFrequency
@@ -19,6 +19,7 @@ from screening.service import (
     TRIGRAM_CANDIDATES,
     find_candidates,
     one_edit_away,
+    rank,
     screen,
 )
 from tests.api.helpers import by_reference
@@ -194,6 +195,31 @@ def test_one_unknown_word_adds_trigram_candidates(registry):
     found = find_candidates(analysed, kind=None)
     assert registry["QDi.905"].pk in found  # by the known word
     assert registry["QDi.903"].pk in found  # by trigram similarity of the whole name
+
+
+def test_a_name_of_initials_and_a_legal_form_alone_is_found(registry):
+    """'S. T. Co.' has no distinctive word to be found by; all its words together are its key."""
+    sunrise = registry["TAe.901"]
+    Name.objects.create(entity=sunrise, name_type="alias", full_name="S. T. Co.")
+    reindex_entities([sunrise.pk])
+    [result] = screen([Query(name="s. t. co", kind="organisation")])
+    assert result.candidates[0].entity_id == sunrise.pk
+    assert result.candidates[0].match
+    # its words alone are still no more than initials: another company's initials find nothing
+    [other] = screen([Query(name="B. T. Co.", kind="organisation")])
+    assert sunrise.pk not in {c.entity_id for c in other.candidates if c.match}
+
+
+def test_on_equal_scores_a_primary_name_ranks_before_an_alias(registry):
+    """'Sunrise Trading' made an alias of another entity: the same score, but TAe.901 is designated under it."""
+    other = registry["QDe.902"]
+    Name.objects.create(entity=other, name_type="alias", full_name="SUNRISE TRADING COMPANY")
+    reindex_entities([other.pk])
+    [result] = screen([Query(name="Sunrise Trading Company")])
+    first, second = result.candidates[:2]
+    assert first.score == second.score
+    assert (first.entity_id, second.entity_id) == (registry["TAe.901"].pk, other.pk)
+    assert rank(first) < rank(second)
 
 
 def test_a_name_that_is_nothing_returns_no_candidates(registry):
