@@ -25,7 +25,7 @@ from django.db import connection, transaction
 
 from entities.models import Name
 from screening.models import KeyFrequency, NameKey, NameToken
-from screening.names import Analysed, Token, analyse
+from screening.names import Analysed, Token, analyse, warm_up_analyser
 
 BATCH = 2000
 PARALLEL_FROM = 50_000  # names; below this, forking workers costs more than it saves
@@ -166,7 +166,7 @@ def rebuild_postgresql(progress, workers: int | None) -> int:
         [names] = cursor.fetchone()
     if workers is None:
         workers = os.cpu_count() if names >= PARALLEL_FROM else 0
-    analyse("Warm Up", None)  # before forking, so that the workers inherit a loaded analyser
+    warm_up_analyser()  # before forking, so that the workers inherit a loaded analyser
     done = 0
     raw = connection.connection  # the psycopg 3 connection: COPY needs its cursor, not Django's wrapper
     with raw.cursor() as cursor:

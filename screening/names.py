@@ -88,6 +88,11 @@ class Analysed:
         return keys
 
 
+def warm_up_analyser() -> None:
+    """Load rigour's tables now rather than on the first name analysed."""
+    analyse("Warm Up", None)
+
+
 def analyse_many(names: list[str], kind: str | None) -> dict[str, Analysed]:
     """Analyse a batch of names of one kind; returns {name: Analysed} for those that are names at all."""
     result = {}
