@@ -28,7 +28,7 @@ from screening.names import analyse
 from screening.scoring import Candidate, EntityFacts, Query, score_entity
 
 DEFAULT_THRESHOLD = 0.8
-CANDIDATES_PER_QUERY = 40
+CANDIDATES_PER_QUERY = 20
 COMMON_KEY = 5000  # a key on more names than this ranks candidates but does not find them
 FINDING_ROWS = 20_000  # the finding keys' index rows a query reads at most (the rarest keys' first)
 TRIGRAM_CANDIDATES = 10
@@ -186,25 +186,23 @@ def first_entities_with_key(key: str, kind: str | None) -> list:
 
 
 def best_by_keys_postgresql(weights: dict[str, tuple[int, float]], kind: str | None) -> list:
-    # Each key's rows come in entity order from the (key, kind, entity) index, so the first rows overall are
-    # found without sorting every row of a common key.
+    # finding_weights() chose keys whose rows add up to at most FINDING_ROWS: every row of each is read (the
+    # LIMIT only guards against a frequency that lags behind the index), in any order, and each row carries
+    # its key's token and weight, so that nothing is sorted or joined before the aggregates.
     keys = list(weights)
     kinds = [kind] if kind else EntityKind.values
     with connection.cursor() as cursor:
         cursor.execute(f"""
-            WITH weights AS (SELECT * FROM unnest(%s::text[], %s::int[], %s::float8[]) AS w(key, token, weight)),
-            first_rows AS (
-                SELECT r.entity_id, r.key FROM weights w CROSS JOIN unnest(%s::text[]) AS k(kind)
+            WITH found AS (
+                SELECT r.entity_id, w.token, w.weight
+                FROM unnest(%s::text[], %s::int[], %s::float8[]) AS w(key, token, weight)
+                CROSS JOIN unnest(%s::text[]) AS k(kind)
                 CROSS JOIN LATERAL (
-                    SELECT t.entity_id, t.key FROM {NameToken._meta.db_table} t WHERE t.key = w.key AND t.kind = k.kind
-                    ORDER BY t.entity_id LIMIT {COMMON_KEY * 4}
+                    SELECT t.entity_id FROM {NameToken._meta.db_table} t WHERE t.key = w.key AND t.kind = k.kind
+                    LIMIT {FINDING_ROWS}
                 ) r
-                ORDER BY r.entity_id LIMIT {COMMON_KEY * 4}
             ),
-            tokens AS (
-                SELECT f.entity_id, w.token, max(w.weight) AS weight FROM first_rows f JOIN weights w USING (key)
-                GROUP BY f.entity_id, w.token
-            )
+            tokens AS (SELECT entity_id, token, max(weight) AS weight FROM found GROUP BY entity_id, token)
             SELECT entity_id FROM tokens GROUP BY entity_id ORDER BY sum(weight) DESC, entity_id
             LIMIT {CANDIDATES_PER_QUERY}
         """, [keys, [weights[key][0] for key in keys], [weights[key][1] for key in keys], kinds])
