@@ -35,6 +35,7 @@ TRIGRAM_CANDIDATES = 10
 QUERY_COMBINED_TOKENS = 6  # more than the index's COMBINED_TOKENS: a query may put a name's words in another order
 WORD_SIMILARITY = 0.4
 ONE_EDIT_SIMILARITY = 1.0  # ranks a word one edit away before the trigram search's words
+ONE_EDIT_LONGEST = 24  # letters; a longer word (~54 strings a letter) is left to the trigram search
 EDIT_LETTERS = "abcdefghijklmnopqrstuvwxyz"  # name forms are transliterated to Latin
 
 
@@ -231,7 +232,8 @@ def similar_words(word: str) -> list[tuple[str, float]]:
     """
     if len(word) < 4:
         return []
-    similar = dict.fromkeys(sorted(key_frequencies(sorted(one_edit_away(word)))), ONE_EDIT_SIMILARITY)
+    close = one_edit_away(word) if len(word) <= ONE_EDIT_LONGEST else set()
+    similar = dict.fromkeys(sorted(key_frequencies(sorted(close))), ONE_EDIT_SIMILARITY)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # pg_trgm's default (0.6) misses a long word with two typos; the index still does the work.

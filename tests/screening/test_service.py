@@ -21,6 +21,7 @@ from screening.service import (
     one_edit_away,
     rank,
     screen,
+    similar_words,
 )
 from tests.api.helpers import by_reference
 
@@ -175,6 +176,14 @@ def test_a_word_one_edit_from_a_registry_word_finds_its_names(registry, name, re
     assert registry[reference].pk in find_candidates(analysed, kind=None)
     [result] = screen([Query(name=name)])
     assert result.candidates[0].entity_id == registry[reference].pk
+
+
+def test_a_very_long_unknown_word_is_not_spelt_out_edit_by_edit(registry):
+    """About 54 strings a letter: a 300-letter word would look up 16,000 keys. It is left to the trigrams."""
+    with CaptureQueriesContext(connection) as context:
+        similar_words("q" * 300)
+    assert all(len(str(query["sql"])) < 20_000 for query in context.captured_queries)
+    assert len(one_edit_away("q" * 24)) < 54 * 25
 
 
 def test_one_edit_away_covers_every_single_edit():
