@@ -443,6 +443,35 @@ def print_targets(ours: Figures) -> bool:
     return passed
 
 
+def ceiling(rows) -> dict[str, tuple[int, int]]:
+    """
+    {treatment: (rows some engine could get right, rows)}: rows with the same input (query, kind, birth date,
+    nationality) but different expected entities cannot all be right, whatever the engine: one answer per
+    input, so at most the rows of one of those entities count (the one with the most rows, for the bound).
+    """
+    by_input = defaultdict(list)
+    for row in rows:
+        if row.positive:
+            by_input[(row.name, row.kind, row.birth_date, row.nationality)].append(row)
+    lost = Counter()
+    for same in by_input.values():
+        expected = Counter(row.expected for row in same)
+        if len(expected) > 1:
+            kept = expected.most_common(1)[0][0]
+            lost.update(row.group for row in same if row.expected != kept)
+    totals = Counter(row.group for row in rows if row.positive)
+    return {group: (totals[group] - lost[group], totals[group]) for group in sorted(totals)}
+
+
+def print_ceiling(rows):
+    bound = ceiling(rows)
+    print("\nthe most any engine can reach (the same input expects different entities in some rows):")
+    for group, (possible, total) in bound.items():
+        print(f"  {group:<20}{percent(possible, total)}")
+    possible, total = sum(p for p, _ in bound.values()), sum(t for _, t in bound.values())
+    print(f"  {'overall':<20}{percent(possible, total)}")
+
+
 def print_sweep(rows, ours, theirs, candidate_sets, entity_of, indexes):
     print()
     print("threshold sweep (from the same runs: `match` is score >= threshold, ranking does not depend on it)")
@@ -592,6 +621,7 @@ def measure(args, deadline: Deadline) -> int:
     if args.split:
         print_split(rows, ours, candidate_sets, entity_of, threshold)
     passed = print_targets(ours_figures)
+    print_ceiling(rows)
     if args.sweep:
         print_sweep(rows, ours, theirs, candidate_sets, entity_of, indexes)
 
