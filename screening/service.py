@@ -16,7 +16,7 @@ candidate at once. SQLite, the embedded default, goes through the ORM.
 import datetime
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection
 
@@ -29,9 +29,10 @@ from screening.scoring import Candidate, EntityFacts, Query, score_entity
 
 DEFAULT_THRESHOLD = 0.8
 CANDIDATES_PER_QUERY = 20
-COMMON_KEY = 5000  # a key on more names than this ranks candidates but does not find them
+COMMON_KEY = 2000  # a key on more names than this ranks candidates but does not find them
 FINDING_ROWS = 20_000  # the finding keys' index rows a query reads at most (the rarest keys' first)
 TRIGRAM_CANDIDATES = 10
+RESPELLED_WORDS = 3  # a misspelt word's closest registry words that stand in for it in triples and the four
 QUERY_COMBINED_TOKENS = 6  # more than the index's COMBINED_TOKENS: a query may put a name's words in another order
 WORD_SIMILARITY = 0.4
 ONE_EDIT_SIMILARITY = 1.0  # ranks a word one edit away before the trigram search's words
@@ -78,7 +79,7 @@ def find_candidates(analysed, *, kind: str | None) -> list:
                if token.weight >= 0.5 and token.form not in frequencies]
     unknown = sorted(unknown, key=lambda pair: len(pair[1]), reverse=True)[:2]
     similar = {word: similar_words(word) for _, word in unknown}
-    spelled = respelled_pair_keys(analysed, unknown, similar)
+    spelled = respelled_keys(analysed, unknown, similar)
     frequencies.update(key_frequencies([key for key in spelled if key not in groups]))
     groups = {**spelled, **groups}
     weights = finding_weights(frequencies, groups)
@@ -107,19 +108,21 @@ def combination_group(indexes: tuple[int, ...], tokens: int) -> int:
     return tokens + sum((index + 1) * (tokens + 1) ** place for place, index in enumerate(indexes))
 
 
-def respelled_pair_keys(analysed, unknown: list[tuple[int, str]], similar: dict[str, list[str]]) -> dict[str, int]:
+def respelled_keys(analysed, unknown: list[tuple[int, str]], similar: dict[str, list[str]]) -> dict[str, int]:
     """
-    The pair keys a misspelt word would have had with each other distinctive word of the query, spelt as the
-    registry's words most like it: "mohatmed ali" finds the names with "ali" and "mohammed".
+    The combined keys a misspelt word would have had with the query's other words, spelt as the registry's
+    words most like it: "mohatmed ali" finds the names with "ali" and "mohammed", "mohatmed ali hassan" those
+    with all three. Pairs with each of the similar words; triples and the four with the RESPELLED_WORDS most
+    alike (on a large registry a pair of common words is on thousands of names, the triple on a few).
     """
     groups = {}
+    tokens = analysed.tokens
     for i, word in unknown:
-        for j, token in enumerate(analysed.tokens):
-            if j == i or token.weight < 0.3:
-                continue
-            for like, _ in similar[word]:
-                    group = combination_group((min(i, j), max(i, j)), len(analysed.tokens))
-                    groups.setdefault(PAIR.join(sorted((like, token.form))), group)
+        for rank, (like, _) in enumerate(similar[word]):
+            respelled = (*tokens[:i], replace(tokens[i], form=like, metaphone=""), *tokens[i + 1:])
+            for indexes, key in combined_keys(respelled, QUERY_COMBINED_TOKENS):
+                if i in indexes and (len(indexes) == 2 or rank < RESPELLED_WORDS):
+                    groups.setdefault(key, combination_group(indexes, len(tokens)))
     return groups
 
 

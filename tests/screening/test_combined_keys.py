@@ -68,7 +68,6 @@ def test_two_common_words_find_the_name_with_both(common_words, name):
     assert result.candidates[0].entity_id == common_words.pk
 
 
-@pytest.mark.postgresql
 def test_a_misspelt_common_word_finds_the_name_by_its_pair(common_words):
     """'Zorandar' is no word of the registry: spelt as the registry's words like it, its pair finds the name."""
     analysed = analyse("Zorandar Quillfeather", None)
@@ -76,3 +75,16 @@ def test_a_misspelt_common_word_finds_the_name_by_its_pair(common_words):
     assert common_words.pk in service.find_candidates(analysed, kind=None)
     [result] = service.screen([Query(name="Zorandar Quillfeather")])
     assert result.candidates[0].entity_id == common_words.pk
+
+
+def test_a_misspelt_words_stand_ins_make_its_triples_too():
+    """On a large registry 'ali+mohammed' is on thousands of names; 'ali+hassan+mohammed' on a few."""
+    analysed = analyse("Mohatmed Ali Hassan", "person")
+    assert [token.form for token in analysed.tokens] == ["mohatmed", "ali", "hassan"], "precondition"
+    similar = {"mohatmed": [("mohammed", 1.0), ("mohamed", 0.6), ("ahmed", 0.5), ("mehmet", 0.45)]}
+    keys = service.respelled_keys(analysed, [(0, "mohatmed")], similar)
+    assert {"ali+mohammed", "hassan+mohammed", "ali+hassan+mohammed", "ali+hassan+mohamed"} <= set(keys)
+    assert "ali+mehmet" in keys  # pairs with every similar word
+    assert "ali+hassan+mehmet" not in keys  # triples with the RESPELLED_WORDS closest only
+    assert not [key for key in keys if "mohatmed" in key or "ali+hassan" == key]  # only what the word is in
+    assert keys["ali+hassan+mohammed"] == keys["ali+hassan+mohamed"]  # one combination, one group
