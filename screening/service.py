@@ -2,11 +2,11 @@
 Screening: is this name a designated entity?
 
 ``screen`` takes a batch of queries and returns ranked, explained candidates for each. Candidates are found
-in the database by the query's rarest index keys (token forms, metaphones, and pairs of them: on a large
-registry single words are common, the names with two of the query's words are few) and, on PostgreSQL, for a
-word no name has, by the registry's words most like it (trigrams), alone and paired with the query's other
-words, so the work per query stays bounded whatever the registry's size; only that bounded set is scored, in
-Python, by ``screening.scoring``.
+in the database by the query's rarest index keys (token forms, metaphones, and combinations of them: on a
+large registry single words are common, the names with two or three of the query's words are few) and, for a
+word no name has, by the registry's words most like it (one edit away; on PostgreSQL also by trigrams), alone
+and combined with the query's other words, so the work per query stays bounded whatever the registry's size;
+only that bounded set is scored, in Python, by ``screening.scoring``.
 
 On PostgreSQL each step is one hand-written statement (the ORM's query building cost more CPU than the
 database's work on a million-entity registry): key frequencies, index rows, and every fact of every
@@ -108,7 +108,8 @@ def combination_group(indexes: tuple[int, ...], tokens: int) -> int:
     return tokens + sum((index + 1) * (tokens + 1) ** place for place, index in enumerate(indexes))
 
 
-def respelled_keys(analysed, unknown: list[tuple[int, str]], similar: dict[str, list[str]]) -> dict[str, int]:
+def respelled_keys(analysed, unknown: list[tuple[int, str]],
+                   similar: dict[str, list[tuple[str, float]]]) -> dict[str, int]:
     """
     The combined keys a misspelt word would have had with the query's other words, spelt as the registry's
     words most like it: "mohatmed ali" finds the names with "ali" and "mohammed", "mohatmed ali hassan" those
@@ -118,10 +119,10 @@ def respelled_keys(analysed, unknown: list[tuple[int, str]], similar: dict[str, 
     groups = {}
     tokens = analysed.tokens
     for i, word in unknown:
-        for rank, (like, _) in enumerate(similar[word]):
+        for place, (like, _) in enumerate(similar[word]):
             respelled = (*tokens[:i], replace(tokens[i], form=like, metaphone=""), *tokens[i + 1:])
             for indexes, key in combined_keys(respelled, QUERY_COMBINED_TOKENS):
-                if i in indexes and (len(indexes) == 2 or rank < RESPELLED_WORDS):
+                if i in indexes and (len(indexes) == 2 or place < RESPELLED_WORDS):
                     groups.setdefault(key, combination_group(indexes, len(tokens)))
     return groups
 
