@@ -25,7 +25,7 @@ from django.db import connection, transaction
 
 from entities.models import Name
 from screening.models import KeyFrequency, NameKey, NameToken
-from screening.names import Analysed, Token, analyse, warm_up_analyser
+from screening.names import DISTINCTIVE, Analysed, Token, analyse, warm_up_analyser
 
 BATCH = 2000
 PARALLEL_FROM = 50_000  # names; below this, forking workers costs more than it saves
@@ -51,11 +51,11 @@ def combined_keys(tokens: tuple[Token, ...], limit: int) -> list[tuple[tuple[int
     """
     words = [(index, token) for index, token in enumerate(tokens) if token.weight >= 0.3][:limit]
     # A name of initials and legal forms alone ("E. S. Co.") is found by all of its words together.
-    weak_name = all(token.weight < 0.5 for _, token in words)
+    weak_name = all(token.weight < DISTINCTIVE for _, token in words)
     keys = []
     for size in range(2, min(len(words), 4) + 1):
         for combination in combinations(words, size):
-            if all(token.weight < 0.5 for _, token in combination) and not (weak_name and size == len(words)):
+            if all(token.weight < DISTINCTIVE for _, token in combination) and not (weak_name and size == len(words)):
                 continue
             indexes = tuple(index for index, _ in combination)
             keys.append((indexes, PAIR.join(sorted(token.form for _, token in combination))))

@@ -35,6 +35,7 @@ GENERIC_ORG_WORDS = frozenset({"group", "front", "brigade", "brigades", "movemen
 GENERIC_ONLY_CAP = 0.6
 MIDDLE_NAME_FACTOR = 0.6  # how much a middle word counts, in the candidate, against a first or last word
 GENERIC_WEIGHT = 0.3  # a generic organisation word or legal form
+DISTINCTIVE = 0.5  # a word weighing this much or more says which name it is (not a particle, initial or legal form)
 ROMANISED_SIMILARITY = 0.85  # as much as sounding alike
 ROMANISED_LETTERS = str.maketrans({"k": "g", "t": "d", "p": "b", "l": "r"})
 ABBREVIATION_SIMILARITY = 0.8  # a misspelt legal form against its abbreviation: as much as one typo
@@ -80,7 +81,7 @@ class Analysed:
 
     @staticmethod
     def keys_of(token: "Token") -> list[str]:
-        if token.weight < 0.5:
+        if token.weight < DISTINCTIVE:
             return []  # particles and generic words would make every name a candidate
         keys = [token.form]
         if len(token.metaphone) >= 2:
@@ -168,7 +169,8 @@ def romanised(form: str) -> str:
     """
     A word with the letters that romanisation systems write differently made the same: Korean romanised by
     McCune-Reischauer or by the Revised Romanization (Samchong and Samjong, Kwangsong and Gwangseong, Pak and
-    Bak), Arabic's g and k, d and t (Gamal and Kamal). Metaphones keep ch and j, k and g apart.
+    Bak), Arabic's g and k, d and t (Gamal and Kamal). Metaphones already join some of these, but keep ch and j
+    apart (Samchong SMXNK, Samjong SMJNK).
     """
     return form.translate(ROMANISED_LETTERS).replace("ch", "j").replace("eo", "o").replace("eu", "u")
 
@@ -239,7 +241,7 @@ def compare(query: Analysed, candidate: Analysed) -> NameComparison:
 
 def has_content(name: Analysed) -> bool:
     """Whether the name has a distinctive word: not only particles, generic words, legal forms and initials."""
-    return any(token.weight >= 0.5 for token in name.tokens)
+    return any(token.weight >= DISTINCTIVE for token in name.tokens)
 
 
 def forgiven_middle_names(alignment: "Alignment") -> float:
@@ -256,7 +258,7 @@ def forgiven_middle_names(alignment: "Alignment") -> float:
     words = [index for index, token in enumerate(tokens) if token.weight >= GENERIC_WEIGHT]
     if len(words) < 3 or words[0] not in alignment.used_c or words[-1] not in alignment.used_c:
         return 0.0
-    missing = [index for index in words[1:-1] if index not in alignment.used_c and tokens[index].weight >= 0.5]
+    missing = [index for index in words[1:-1] if index not in alignment.used_c and tokens[index].weight >= DISTINCTIVE]
     return (1 - MIDDLE_NAME_FACTOR) * sum(tokens[index].weight for index in missing)
 
 
@@ -279,7 +281,7 @@ class Alignment:
         self.used_c.update(candidate_indexes)
         self.explained_q += sum(token.weight for token in query_tokens) * similarity
         self.explained_c += sum(token.weight for token in candidate_tokens) * similarity
-        if max(t.weight for t in query_tokens) >= 0.5 and max(t.weight for t in candidate_tokens) >= 0.5:
+        if all(any(t.weight >= DISTINCTIVE for t in side) for side in (query_tokens, candidate_tokens)):
             self.content_matched = True
         self.pairs.append((" ".join(t.form for t in query_tokens), " ".join(t.form for t in candidate_tokens),
                            round(similarity, 3), why))

@@ -24,7 +24,7 @@ from entities.choices import EntityKind, EntityStatus
 from entities.models import BirthDate, Entity, Name, Nationality
 from screening.index import PAIR, combined_keys
 from screening.models import KeyFrequency, NameKey, NameToken
-from screening.names import analyse
+from screening.names import DISTINCTIVE, analyse
 from screening.scoring import Candidate, EntityFacts, Query, score_entity
 
 DEFAULT_THRESHOLD = 0.8
@@ -76,7 +76,7 @@ def find_candidates(analysed, *, kind: str | None) -> list:
     frequencies = key_frequencies(list(groups))
     # A word that no name in the registry has is likely a misspelling: look for names with a word like it.
     unknown = [(index, token.form) for index, token in enumerate(analysed.tokens)
-               if token.weight >= 0.5 and token.form not in frequencies]
+               if token.weight >= DISTINCTIVE and token.form not in frequencies]
     unknown = sorted(unknown, key=lambda pair: len(pair[1]), reverse=True)[:2]
     similar = {word: similar_words(word) for _, word in unknown}
     spelled = respelled_keys(analysed, unknown, similar)
@@ -237,7 +237,7 @@ def similar_words(word: str) -> list[tuple[str, float]]:
     if len(word) < 4:
         return []
     close = one_edit_away(word) if len(word) <= ONE_EDIT_LONGEST else set()
-    similar = dict.fromkeys(sorted(key_frequencies(sorted(close))), ONE_EDIT_SIMILARITY)
+    similar = dict.fromkeys(sorted(key_frequencies(list(close))), ONE_EDIT_SIMILARITY)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # pg_trgm's default (0.6) misses a long word with two typos; the index still does the work.
