@@ -11,3 +11,5 @@ class Scope(models.TextChoices):
     READ = "read", "read: entities, changes, export, sources"
     MATCH = "match", "match: name screening"
     SUBMIT = "submit", "submit: partner submissions"
+    INTERNAL = "internal", "internal: also proposals, analysts' names, notes and evidence (the platform's services)"
+    CURATE = "curate", "curate: propose and decide, as the person the client acts for"

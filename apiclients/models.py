@@ -29,13 +29,17 @@ class ApiClient(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=ClientKind.choices)
-    scopes = models.JSONField(default=list, help_text="Any of: read, match, submit.")
+    scopes = models.JSONField(default=list, help_text="Any of: read, match, submit, internal, curate.")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_prefix = models.CharField(max_length=16, editable=False, help_text="The token's first characters.")
     contact = models.CharField(max_length=200, blank=True, help_text="Who to call about this client.")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="api_clients",
+        help_text="The person a client with the curate scope acts for: it has that person's roles.",
     )
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: the token does not expire.")
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)

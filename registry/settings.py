@@ -42,7 +42,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "registry.apps.RegistryAdminConfig",  # django.contrib.admin, with the analyst's desk as its home
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -80,7 +80,7 @@ ASGI_APPLICATION = "registry.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "registry" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -140,6 +140,10 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBU
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 X_FRAME_OPTIONS = "DENY"
 
+# --- History ----------------------------------------------------------------------------------------
+# Reasons are analysts' sentences, not labels: the history keeps them whole (the audit log does too).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # --- Celery ---------------------------------------------------------------------------------------
 # CELERY_BROKER_URL, e.g. amqp://guest:guest@127.0.0.1:5672// or redis://127.0.0.1:6379/0.
 # Unset: tasks run eagerly in the calling process, so a first run needs no broker and no worker.
@@ -195,7 +199,9 @@ SPECTACULAR_SETTINGS = {
     # Several choice sets share a field name ("kind", "status"): name each enum after its choices.
     "ENUM_NAME_OVERRIDES": {
         "EntityKindEnum": "entities.choices.EntityKind",
-        "DesignationStatusEnum": "entities.choices.EntityStatus",  # a listing's status has the same choices
+        "ListingStatusEnum": "entities.choices.ListingStatus",
+        "EntityStatusEnum": "entities.choices.API_STATUSES",
+        "DesignationStateEnum": "entities.choices.DesignationState",
         "ImportRunStatusEnum": "importers.choices.ImportRunStatus",
     },
 }

@@ -1,4 +1,5 @@
-from .changes import EntityChange
+from .audit import AuditEvent
+from .curation import Evidence, Proposal, Relationship
 from .documents import EntityDocument
 from .entities import Entity
 from .facts import Address, BirthDate, BirthPlace, IdentityDocument, Listing, Name, Nationality
@@ -6,15 +7,18 @@ from .sources import Source, SourceRecord
 
 __all__ = [
     "Address",
+    "AuditEvent",
     "BirthDate",
     "BirthPlace",
     "Entity",
-    "EntityChange",
     "EntityDocument",
+    "Evidence",
     "IdentityDocument",
     "Listing",
     "Name",
     "Nationality",
+    "Proposal",
+    "Relationship",
     "Source",
     "SourceRecord",
 ]

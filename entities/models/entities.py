@@ -3,12 +3,16 @@ import uuid
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from entities.choices import EntityCategory, EntityKind, EntityStatus, Gender
+from entities.choices import DesignationState, EntityCategory, EntityKind, Gender, Tier
 
 
 class EntityQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(status=EntityStatus.ACTIVE)
+    def designated(self):
+        return self.filter(state=DesignationState.DESIGNATED)
+
+    def public(self):
+        """What external clients (researchers, partners) may see: entities that were designated at some point."""
+        return self.filter(first_designated_at__isnull=False)
 
     def with_facts(self):
         """Everything an entity page shows, in a fixed number of queries."""
@@ -23,9 +27,12 @@ class Entity(models.Model):
 
     Two kinds of field live here. The *source-derived* ones (kind, name parts, gender, titles, positions,
     narrative) are rewritten whenever a source record feeding the entity changes, and are read-only in the
-    admin. The *policy* ones (category, status, first listed, delisted at, analyst notes) belong to the
-    analysts; an import sets them when it creates the entity and afterwards only moves ``status`` when every
-    listing of the entity leaves, or comes back to, its source list.
+    admin. The *policy* ones (category, tier, first listed, analyst notes) belong to the
+    analysts; an import sets them when it creates the entity.
+
+    ``state`` is the designation lifecycle (``DesignationState``): it moves only through the services of
+    ``entities.services.lifecycle``, each transition with an actor, a reason and an audit event, and
+    designating, delisting or rejecting needs an approver other than the proposer (four-eyes).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -41,10 +48,16 @@ class Entity(models.Model):
     narrative = models.TextField(blank=True, help_text="The source's narrative summary (UN COMMENTS1).")
 
     category = models.CharField(max_length=20, choices=EntityCategory.choices)
-    status = models.CharField(max_length=20, choices=EntityStatus.choices, default=EntityStatus.ACTIVE)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, null=True, blank=True)
+    state = models.CharField(max_length=20, choices=DesignationState.choices, default=DesignationState.PROPOSED,
+                             editable=False)
+    first_designated_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When it was first designated; external clients see only entities designated at some point.",
+    )
     first_listed = models.DateField(null=True, blank=True)
-    delisted_at = models.DateTimeField(null=True, blank=True)
-    analyst_notes = models.TextField(blank=True)
+    delisted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    analyst_notes = models.TextField(blank=True, help_text="Internal: never shown outside the platform.")
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -55,17 +68,30 @@ class Entity(models.Model):
     class Meta:
         verbose_name_plural = "entities"
         ordering = ["caption"]
+        permissions = [
+            ("propose_entity", "Can propose designations and delistings"),
+            ("decide_entity", "Can designate, delist and reject (never one's own proposal)"),
+        ]
         indexes = [
-            models.Index(fields=["status", "category"]),
+            models.Index(fields=["state", "category"]),
             # The API list's orderings, each with its id tie-breaker, so a page is an index range scan.
             models.Index(fields=["caption", "id"]),
             models.Index(fields=["updated_at", "id"]),
             models.Index(fields=["created_at", "id"]),
             # The list's filters on a column of its own, in its default order: a page walks only matching rows.
             models.Index(fields=["kind", "caption", "id"]),
-            models.Index(fields=["status", "caption", "id"]),
+            models.Index(fields=["state", "caption", "id"]),
             models.Index(fields=["category", "caption", "id"]),
         ]
 
     def __str__(self):
         return self.caption
+
+    @property
+    def status(self) -> str:
+        """The API's first, two-valued status: ``active`` while designated, else the state."""
+        return api_status(self.state)
+
+
+def api_status(state: str) -> str:
+    return "active" if state == DesignationState.DESIGNATED else state

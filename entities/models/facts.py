@@ -3,7 +3,8 @@ Facts about an entity: names, dates and places of birth, nationalities, addresse
 
 Each fact row records the source record it came from. A fact with no source record was entered by an
 analyst; imports rewrite only the facts of the source record that changed, so analysts' facts survive
-every import.
+every import. What an analyst enters is internal (the platform's own services and the admin see it) unless
+they mark it ``public``; whatever a source published is public.
 """
 
 from django.db import models
@@ -26,9 +27,17 @@ class EntityFact(models.Model):
         related_name="+",
         help_text="Where this fact came from; empty when an analyst entered it.",
     )
+    public = models.BooleanField(
+        default=False,
+        help_text="An analyst's item is internal unless marked public (source facts are always public).",
+    )
 
     class Meta:
         abstract = True
+
+    @property
+    def is_public(self) -> bool:
+        return self.source_record_id is not None or self.public
 
 
 class Name(EntityFact):

@@ -2,6 +2,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from entities.choices import SourcePolicy
+
 
 class Source(models.Model):
     """
@@ -15,6 +17,10 @@ class Source(models.Model):
     name = models.CharField(max_length=200)
     url = models.URLField(max_length=500, blank=True, help_text="Where the list is downloaded from.")
     enabled = models.BooleanField(default=True, help_text="Scheduled imports skip a disabled source.")
+    policy = models.CharField(
+        max_length=20, choices=SourcePolicy.choices, default=SourcePolicy.PROPOSE,
+        help_text="Whether the source's new listings designate directly, or wait in the review queue.",
+    )
     max_delist_share = models.FloatField(
         default=0.25,
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
