@@ -8,6 +8,7 @@ conditional GET); a source whose list is not one file at a URL overrides ``fetch
 
 from pathlib import Path
 
+from entities.choices import SourcePolicy
 from importers.records import ParsedList
 
 
@@ -38,6 +39,7 @@ class SourceImporter:
     name: str = ""
     default_url: str = ""
     file_suffix: str = ""  # for the last good file kept on disk, e.g. ".xml"
+    default_policy: str = SourcePolicy.PROPOSE  # what new listings do until an analyst sets the source's policy
 
     def parse(self, path: Path) -> ParsedList:
         """Read a downloaded file into validated records, or raise SourceFormatError saying what is wrong."""

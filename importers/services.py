@@ -15,13 +15,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from entities.audit import Actor, save
 from entities.models import Source
 from importers.base import ImportFailed, get_importer
 from importers.choices import ImportRunStatus
 from importers.fetch import sha256_of
 from importers.locks import source_lock
 from importers.models import ImportRun
-from importers.sync import Actor, sync_records
+from importers.sync import sync_records
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,26 @@ logger = logging.getLogger(__name__)
 def source_for(slug: str) -> Source:
     """The Source row of a registered importer, created on first use."""
     importer = get_importer(slug)
-    source, _ = Source.objects.get_or_create(slug=slug, defaults={"name": importer.name, "url": importer.default_url})
+    source, _ = Source.objects.get_or_create(
+        slug=slug, defaults={"name": importer.name, "url": importer.default_url, "policy": importer.default_policy}
+    )
+    return source
+
+
+SOURCE_SETTINGS = ("name", "url", "enabled", "policy", "max_delist_share")
+
+
+@transaction.atomic
+def source_update(*, source: Source, actor: Actor, reason: str, **changes) -> Source:
+    """Change a source's settings (URL, enabled, policy, delisting limit), with a reason kept in its history."""
+    unknown = set(changes) - set(SOURCE_SETTINGS)
+    if unknown:
+        raise ValueError(f"{', '.join(sorted(unknown))} cannot be set; settings: {', '.join(SOURCE_SETTINGS)}.")
+    if not reason.strip():
+        raise ValueError("Give a reason for changing the source's settings.")
+    for field, value in changes.items():
+        setattr(source, field, value)
+    save(source, actor=actor, reason=reason.strip())
     return source
 
 
@@ -98,9 +118,10 @@ def _import(run: ImportRun, source: Source, *, file, url, force, progress):
         run.save(update_fields=["file_sha256", "file_size", "date_generated", "record_count"])
         progress(f"Parsed {run.record_count:,} records; applying changes")
 
-        actor = Actor(user=run.triggered_by, reason=f"Import run {run.pk} of {source.slug}")
+        actor = Actor.of_importer(source.slug, user=run.triggered_by)
+        reason = f"Import run {run.pk} of {source.slug}"
         with transaction.atomic():
-            counts = sync_records(source=source, records=parsed.records, actor=actor, force=force)
+            counts = sync_records(source=source, records=parsed.records, actor=actor, reason=reason, force=force)
         for field, value in vars(counts).items():
             setattr(run, field, value)
         if downloaded:

@@ -4,20 +4,25 @@ The one service that writes a source's records into the registry.
 Every source module's parsed records go through ``sync_records``: new keys become entities, changed records
 rewrite what changed of their facts, records that came back are re-listed, and records that left the list
 are delisted. Nothing is deleted but the facts a source stopped stating, every write leaves a history row
-naming the import run, and every entity touched gets one entry in the change feed. Writes are batched (a
+naming the import run, and every entity touched gets an audit event (the change feed's entry) saying what
+changed, before and after. What a listing's arrival or departure does to an entity's designation state is
+the lifecycle's to decide (``entities.services.lifecycle``, by the source's policy). Writes are batched (a
 few queries per table, not per record), so a large update costs about what a cold import does. The caller
 holds the transaction: a failure anywhere leaves the registry as it was.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from entities.changes import change, record_changes
-from entities.choices import ChangeAction, EntityStatus, ListingStatus
+from entities import audit
+from entities.audit import Actor, delete, event, field_changes, history_kwargs, item_change, save, snapshot
+from entities.choices import AuditAction, ListingStatus
 from entities.models import Entity, Listing, SourceRecord
+from entities.services import lifecycle
+from entities.signals import send_names_changed
 from importers.base import DelistGuardError
 from importers.records import EntityRecord
 from importers.rows import (
@@ -30,7 +35,6 @@ from importers.rows import (
     fact_key,
     first_listed,
 )
-from screening.index import schedule_reindex
 
 
 @dataclass
@@ -42,22 +46,8 @@ class SyncCounts:
     relisted: int = 0
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who an import's history rows and change-feed entries are attributed to, and why they were written."""
-
-    user: object | None
-    reason: str
-
-    def change(self, entity_id, action: str, when, **details):
-        return change(entity_id, action, actor=self.user, reason=self.reason, when=when, **details)
-
-    @property
-    def history(self) -> dict:
-        return {"default_user": self.user, "default_change_reason": self.reason}
-
-
-def sync_records(*, source, records: list[EntityRecord], actor: Actor, force: bool = False) -> SyncCounts:
+def sync_records(*, source, records: list[EntityRecord], actor: Actor, reason: str,
+                 force: bool = False) -> SyncCounts:
     """Bring the registry in line with ``records``, the complete current list of ``source``."""
     now = timezone.now()
     existing = {
@@ -85,25 +75,22 @@ def sync_records(*, source, records: list[EntityRecord], actor: Actor, force: bo
         unchanged=len(incoming) - len(new) - len(changed) - len(returning),
     )
 
-    update_records(
-        [(known, record) for known, record in [*changed, *returning] if known.content_hash != record.content_hash()],
-        actor=actor, now=now,
+    sync = Sync(source=source, actor=actor, reason=reason, now=now)
+    changes = sync.update_records(
+        [(known, record) for known, record in [*changed, *returning] if known.content_hash != record.content_hash()]
     )
-    relist_records([known for known, _ in returning], actor=actor, now=now)
-    created = create_records(source, new, actor=actor, now=now)
-    delist_records([existing[key] for key in leaving], actor=actor, now=now)
-
-    record_changes([
-        *(actor.change(known.entity_id, ChangeAction.UPDATED, now, source_key=known.source_key)
-          for known, _ in changed),
-        *(actor.change(known.entity_id, ChangeAction.RELISTED, now, source_key=known.source_key)
-          for known, _ in returning),
-        *(actor.change(entity.pk, ChangeAction.CREATED, now, source_key=key) for key, entity in created),
-        *(actor.change(existing[key].entity_id, ChangeAction.DELISTED, now, source_key=key) for key in leaving),
-    ])
+    events = [
+        sync.updated(known.entity_id, changes.pop(known.entity_id, []), source_key=known.source_key)
+        for known, _ in changed
+    ]
+    events += sync.relist_records([known for known, _ in returning], changes)
+    events += sync.create_records(new)
+    events += sync.delist_records([existing[key] for key in leaving])
+    audit.record(events)
     # Not a change to the records, so it writes no history.
     SourceRecord.objects.filter(source=source, removed_at__isnull=True).update(last_seen=now)
-    schedule_reindex([*(known.entity_id for known, _ in [*changed, *returning]), *(e.pk for _, e in created)])
+    send_names_changed([*(known.entity_id for known, _ in [*changed, *returning]),
+                        *(e.entity_id for e in events if e.action == AuditAction.CREATED)])
     return counts
 
 
@@ -118,146 +105,186 @@ def check_delist_guard(*, source, leaving: int, active: int, force: bool):
     )
 
 
-def create_records(source, records: list[EntityRecord], *, actor: Actor, now) -> list[tuple[str, Entity]]:
-    """New keys: an entity each, with its source record, facts and listings. Returns (key, entity) pairs."""
-    if not records:
-        return []
-    entities = [Entity(**entity_fields(record), category=record.category, first_listed=first_listed(record))
-                for record in records]
-    bulk_create_with_history(entities, Entity, **actor.history)
-    source_records = bulk_create_with_history(
-        [
-            SourceRecord(
-                source=source, source_key=record.key, external_id=record.external_id, entity=entity,
-                payload=record.payload(), content_hash=record.content_hash(), first_seen=now, last_seen=now,
-            )
-            for record, entity in zip(records, entities, strict=True)
-        ],
-        SourceRecord, **actor.history,
-    )
-    rows: dict[type, list] = defaultdict(list)
-    for record, source_record in zip(records, source_records, strict=True):
-        for model, facts in build_facts(source_record, record).items():
-            rows[model].extend(facts)
-        rows[Listing].extend(build_listings(source_record, record))
-    for model, objects in rows.items():
-        bulk_create_with_history(objects, model, **actor.history)
-    return [(record.key, entity) for record, entity in zip(records, entities, strict=True)]
+def fact_text(fact) -> dict:
+    """A fact as the audit timeline shows it."""
+    return {"text": str(fact)}
 
 
-def update_records(pairs: list[tuple[SourceRecord, EntityRecord]], *, actor: Actor, now):
-    """
-    Changed records: rewrite their entities' source-derived fields, add the facts the source now states and
-    remove the ones it no longer does (unchanged facts keep their rows), update their listings, keep the new
-    payload. Analysts' fields and facts are never touched.
-    """
-    if not pairs:
-        return
-    fresh = {known.pk: record for known, record in pairs}
-    source_records = list(SourceRecord.objects.select_related("entity").filter(pk__in=fresh).order_by("pk"))
-    for source_record in source_records:
-        record = fresh[source_record.pk]
-        for field, value in entity_fields(record).items():
-            setattr(source_record.entity, field, value)
-        source_record.entity.updated_at = now
-        source_record.payload = record.payload()
-        source_record.content_hash = record.content_hash()
-        source_record.external_id = record.external_id
-        source_record.last_seen = now
-    bulk_update_with_history(
-        [source_record.entity for source_record in source_records], Entity, [*SOURCE_FIELDS, "updated_at"],
-        **actor.history,
-    )
-    bulk_update_with_history(
-        source_records, SourceRecord, ["payload", "content_hash", "external_id", "last_seen"], **actor.history
-    )
-    wanted = {record.pk: build_facts(record, fresh[record.pk]) for record in source_records}
-    for model in FACT_MODELS:
-        replace_facts(model, {pk: facts[model] for pk, facts in wanted.items()}, actor=actor)
-    upsert_listings(source_records, fresh, actor=actor)
+@dataclass
+class Sync:
+    """One import's writes: every row attributed to the importer and the run's reason, at the same time."""
 
+    source: object
+    actor: Actor
+    reason: str
+    now: object
+    public: dict = field(default_factory=dict)  # {entity id: whether external clients see it}, of updated ones
 
-def replace_facts(model, wanted: dict[int, list], *, actor: Actor):
-    """Make each source record's facts of ``model`` exactly those ``wanted``, touching only the difference."""
-    stale = defaultdict(lambda: defaultdict(list))
-    for fact in model.objects.filter(source_record_id__in=wanted):
-        stale[fact.source_record_id][fact_key(fact)].append(fact)
-    to_create = []
-    for source_record_id, facts in wanted.items():
-        for fact in facts:
-            same = stale[source_record_id][fact_key(fact)]
-            if same:
-                same.pop()
-            else:
-                to_create.append(fact)
-    for by_key in stale.values():
-        for facts in by_key.values():
+    @property
+    def history(self) -> dict:
+        return history_kwargs(self.actor, self.reason)
+
+    def updated(self, entity_id, changes: list, **details):
+        return event(entity_id, AuditAction.UPDATED, actor=self.actor, reason=self.reason, when=self.now,
+                     changes=changes, public=self.public[entity_id], **details)
+
+    def create_records(self, records: list[EntityRecord]) -> list:
+        """New keys: an entity each, with its source record, facts and listings. Returns their audit events."""
+        if not records:
+            return []
+        entities = [
+            lifecycle.new_from_source({**entity_fields(record), "category": record.category,
+                                       "first_listed": first_listed(record)}, policy=self.source.policy, when=self.now)
+            for record in records
+        ]
+        bulk_create_with_history(entities, Entity, **self.history)
+        source_records = bulk_create_with_history(
+            [
+                SourceRecord(
+                    source=self.source, source_key=record.key, external_id=record.external_id, entity=entity,
+                    payload=record.payload(), content_hash=record.content_hash(), first_seen=self.now,
+                    last_seen=self.now,
+                )
+                for record, entity in zip(records, entities, strict=True)
+            ],
+            SourceRecord, **self.history,
+        )
+        rows: dict[type, list] = defaultdict(list)
+        for record, source_record in zip(records, source_records, strict=True):
+            for model, facts in build_facts(source_record, record).items():
+                rows[model].extend(facts)
+            rows[Listing].extend(build_listings(source_record, record))
+        for model, objects in rows.items():
+            bulk_create_with_history(objects, model, **self.history)
+        return lifecycle.source_created(entities, source=self.source, keys=[record.key for record in records],
+                                        actor=self.actor, reason=self.reason, when=self.now)
+
+    def update_records(self, pairs: list[tuple[SourceRecord, EntityRecord]]) -> dict:
+        """
+        Changed records: rewrite their entities' source-derived fields, add the facts the source now states and
+        remove the ones it no longer does (unchanged facts keep their rows), update their listings, keep the
+        new payload. Analysts' fields and facts are never touched. Returns {entity id: [change, …]}.
+        """
+        changes = defaultdict(list)
+        if not pairs:
+            return changes
+        fresh = {known.pk: record for known, record in pairs}
+        source_records = list(SourceRecord.objects.select_related("entity").filter(pk__in=fresh).order_by("pk"))
+        for source_record in source_records:
+            record = fresh[source_record.pk]
+            entity = source_record.entity
+            self.public[entity.pk] = lifecycle.is_public(entity)
+            before = snapshot(entity, SOURCE_FIELDS)
+            for name, value in entity_fields(record).items():
+                setattr(entity, name, value)
+            changes[entity.pk].extend(field_changes(before, snapshot(entity, SOURCE_FIELDS)))
+            entity.updated_at = self.now
+            source_record.payload = record.payload()
+            source_record.content_hash = record.content_hash()
+            source_record.external_id = record.external_id
+            source_record.last_seen = self.now
+        bulk_update_with_history(
+            [source_record.entity for source_record in source_records], Entity, [*SOURCE_FIELDS, "updated_at"],
+            **self.history,
+        )
+        bulk_update_with_history(
+            source_records, SourceRecord, ["payload", "content_hash", "external_id", "last_seen"], **self.history
+        )
+        wanted = {record.pk: build_facts(record, fresh[record.pk]) for record in source_records}
+        for model in FACT_MODELS:
+            for entity_id, change in self.replace_facts(model, {pk: facts[model] for pk, facts in wanted.items()}):
+                changes[entity_id].append(change)
+        for entity_id, change in self.upsert_listings(source_records, fresh):
+            changes[entity_id].append(change)
+        return changes
+
+    def replace_facts(self, model, wanted: dict[int, list]) -> list[tuple]:
+        """
+        Make each source record's facts of ``model`` exactly those ``wanted``, touching only the difference.
+        Returns (entity id, change) for each fact added or removed.
+        """
+        stale = defaultdict(lambda: defaultdict(list))
+        for fact in model.objects.filter(source_record_id__in=wanted):
+            stale[fact.source_record_id][fact_key(fact)].append(fact)
+        to_create, changes = [], []
+        label = model._meta.model_name
+        for source_record_id, facts in wanted.items():
             for fact in facts:
-                delete(fact, actor)
-    bulk_create_with_history(to_create, model, **actor.history)
+                same = stale[source_record_id][fact_key(fact)]
+                if same:
+                    same.pop()
+                else:
+                    to_create.append(fact)
+                    changes.append((fact.entity_id, item_change(label, after=fact_text(fact), public=True)))
+        for by_key in stale.values():
+            for facts in by_key.values():
+                for fact in facts:
+                    changes.append((fact.entity_id, item_change(label, before=fact_text(fact), public=True,
+                                                                item_id=fact.pk)))
+                    delete(fact, actor=self.actor, reason=self.reason)
+        bulk_create_with_history(to_create, model, **self.history)
+        return changes
 
+    def upsert_listings(self, source_records: list[SourceRecord], fresh: dict[int, EntityRecord]) -> list[tuple]:
+        current = {
+            (listing.source_record_id, listing.reference_number): listing
+            for listing in Listing.objects.filter(source_record__in=source_records)
+        }
+        to_create, to_update, changes = [], [], []
+        for source_record in source_records:
+            for listing in build_listings(source_record, fresh[source_record.pk]):
+                existing = current.get((source_record.pk, listing.reference_number))
+                if existing is None:
+                    to_create.append(listing)
+                    changes.append((listing.entity_id, item_change("listing", after=fact_text(listing),
+                                                                   public=True)))
+                elif any(getattr(existing, field) != getattr(listing, field) for field in LISTING_FIELDS):
+                    before = snapshot(existing, LISTING_FIELDS)
+                    for field in LISTING_FIELDS:
+                        setattr(existing, field, getattr(listing, field))
+                    to_update.append(existing)
+                    changes.append((existing.entity_id, item_change(
+                        "listing", before=before, after=snapshot(existing, LISTING_FIELDS), public=True,
+                        item_id=existing.pk)))
+        bulk_create_with_history(to_create, Listing, **self.history)
+        bulk_update_with_history(to_update, Listing, list(LISTING_FIELDS), **self.history)
+        return changes
 
-def upsert_listings(source_records: list[SourceRecord], fresh: dict[int, EntityRecord], *, actor: Actor):
-    current = {
-        (listing.source_record_id, listing.reference_number): listing
-        for listing in Listing.objects.filter(source_record__in=source_records)
-    }
-    to_create, to_update = [], []
-    for source_record in source_records:
-        for listing in build_listings(source_record, fresh[source_record.pk]):
-            existing = current.get((source_record.pk, listing.reference_number))
-            if existing is None:
-                to_create.append(listing)
-            elif any(getattr(existing, field) != getattr(listing, field) for field in LISTING_FIELDS):
-                for field in LISTING_FIELDS:
-                    setattr(existing, field, getattr(listing, field))
-                to_update.append(existing)
-    bulk_create_with_history(to_create, Listing, **actor.history)
-    bulk_update_with_history(to_update, Listing, list(LISTING_FIELDS), **actor.history)
+    def relist_records(self, returning: list[SourceRecord], changes: dict) -> list:
+        """Records back on the list: their listings are active again, and the lifecycle decides the entities'."""
+        events = []
+        for known in returning:
+            source_record = SourceRecord.objects.select_related("entity").get(pk=known.pk)
+            source_record.removed_at = None
+            source_record.last_seen = self.now
+            save(source_record, actor=self.actor, reason=self.reason)
+            listed = self.set_listings(source_record, ListingStatus.ACTIVE, None)
+            events += lifecycle.source_relisted(
+                source_record.entity, source=self.source, source_key=known.source_key, actor=self.actor,
+                reason=self.reason, when=self.now, changes=[*changes.pop(known.entity_id, []), *listed],
+            )
+        return events
 
+    def delist_records(self, leaving: list[SourceRecord]) -> list:
+        """Records gone from the list: their listings are delisted, and the lifecycle decides the entities'."""
+        events = []
+        for known in leaving:
+            source_record = SourceRecord.objects.select_related("entity").get(pk=known.pk)
+            source_record.removed_at = self.now
+            save(source_record, actor=self.actor, reason=self.reason)
+            delisted = self.set_listings(source_record, ListingStatus.DELISTED, self.now)
+            events += lifecycle.source_delisted(
+                source_record.entity, source=self.source, source_key=known.source_key, actor=self.actor,
+                reason=self.reason, when=self.now, changes=delisted,
+            )
+        return events
 
-def relist_records(returning: list[SourceRecord], *, actor: Actor, now):
-    """Records back on the list: the same entities and listings become active again; history keeps the gap."""
-    for known in returning:
-        source_record = SourceRecord.objects.select_related("entity").get(pk=known.pk)
-        source_record.removed_at = None
-        source_record.last_seen = now
-        save(source_record, actor)
-        for listing in Listing.objects.filter(source_record=source_record, status=ListingStatus.DELISTED):
-            listing.status = ListingStatus.ACTIVE
-            listing.delisted_at = None
-            save(listing, actor)
-        entity = source_record.entity
-        if entity.status == EntityStatus.DELISTED:
-            entity.status = EntityStatus.ACTIVE
-            entity.delisted_at = None
-        save(entity, actor)  # saved even when its status stays, so its updated_at and ETag move
-
-
-def delist_records(leaving: list[SourceRecord], *, actor: Actor, now):
-    """Records gone from the list: their listings are delisted, and each entity once none is left active."""
-    for known in leaving:
-        source_record = SourceRecord.objects.select_related("entity").get(pk=known.pk)
-        source_record.removed_at = now
-        save(source_record, actor)
-        for listing in Listing.objects.filter(source_record=source_record, status=ListingStatus.ACTIVE):
-            listing.status = ListingStatus.DELISTED
-            listing.delisted_at = now
-            save(listing, actor)
-        entity = source_record.entity
-        if entity.status == EntityStatus.ACTIVE and not entity.listings.filter(status=ListingStatus.ACTIVE).exists():
-            entity.status = EntityStatus.DELISTED
-            entity.delisted_at = now
-        save(entity, actor)  # saved even when its status stays, so its updated_at and ETag move
-
-
-def save(instance, actor: Actor):
-    instance._history_user = actor.user
-    instance._change_reason = actor.reason
-    instance.save()
-
-
-def delete(instance, actor: Actor):
-    instance._history_user = actor.user
-    instance._change_reason = actor.reason
-    instance.delete()
+    def set_listings(self, source_record: SourceRecord, status: str, delisted_at) -> list[dict]:
+        changes = []
+        for listing in Listing.objects.filter(source_record=source_record).exclude(status=status):
+            before = snapshot(listing, ("reference_number", "status", "delisted_at"))
+            listing.status, listing.delisted_at = status, delisted_at
+            save(listing, actor=self.actor, reason=self.reason)
+            changes.append(item_change("listing", before=before, public=True, item_id=listing.pk,
+                                       after=snapshot(listing, ("reference_number", "status", "delisted_at"))))
+        return changes

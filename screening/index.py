@@ -1,9 +1,10 @@
 """
 Keeping the screening index (NameKey, NameToken, KeyFrequency) in step with the registry's names.
 
-``reindex_entities`` re-analyses the names of some entities; the import sync and the curation services
-schedule it after their transaction commits (``schedule_reindex``), through a Celery task, because the
-name analyser needs several seconds to load its dictionaries in a fresh process. ``rebuild`` redoes the
+``reindex_entities`` re-analyses the names of some entities; the import sync and the curation services send
+``entities.signals.names_changed`` when their transaction commits, and a Celery task re-indexes them
+(``reindex_on_names_changed``), because the name analyser needs several seconds to load its dictionaries in
+a fresh process. ``rebuild`` redoes the
 whole index, for ``manage.py build_name_index``. On PostgreSQL it is built for a registry of millions of
 names: the rows are written with COPY into tables stripped of their secondary indexes and foreign keys
 (rebuilt once at the end, far faster than row by row), and a large registry's names are analysed in worker
@@ -65,14 +66,11 @@ def combined_keys(tokens: tuple[Token, ...], limit: int) -> list[tuple[tuple[int
     return keys
 
 
-def schedule_reindex(entity_ids: Iterable) -> None:
-    """Re-index these entities' names once the current transaction commits."""
-    ids = sorted({str(entity_id) for entity_id in entity_ids})
-    if not ids:
-        return
+def reindex_on_names_changed(sender, *, entity_ids: list[str], **kwargs) -> None:
+    """Receiver of ``entities.signals.names_changed`` (sent after the commit): re-index in a Celery task."""
     from screening.tasks import reindex_entities_task
 
-    transaction.on_commit(lambda: reindex_entities_task.delay(ids))
+    reindex_entities_task.delay(list(entity_ids))
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from entities.choices import DateType, EntityCategory, EntityKind, Gender, NameType
+from entities.choices import DateType, EntityCategory, EntityKind, Gender, NameType, SourcePolicy
 from importers.base import SourceFormatError, SourceImporter, register
 from importers.records import (
     BirthDateData,
@@ -67,6 +67,7 @@ class UnSecurityCouncil(SourceImporter):
     name = "UN Security Council Consolidated List"
     default_url = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
     file_suffix = ".xml"
+    default_policy = SourcePolicy.AUTO_DESIGNATE  # the Security Council's designations are binding on members
 
     def parse(self, path: Path) -> ParsedList:
         records, keys, generated_at = [], set(), ""

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -13,16 +14,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("name")
         parser.add_argument("--kind", choices=ClientKind.values, default=ClientKind.SERVICE)
-        parser.add_argument("--scopes", default="read", help="Comma-separated: read, match, submit.")
+        parser.add_argument("--scopes", default="read",
+                            help="Comma-separated: read, match, submit, internal, curate.")
+        parser.add_argument("--user", default="", help="The username a client with the curate scope acts for.")
         parser.add_argument("--expires-in-days", type=int, default=365, help="0: the token never expires.")
         parser.add_argument("--contact", default="")
 
-    def handle(self, *args, name, kind, scopes, expires_in_days, contact, **options):
+    def handle(self, *args, name, kind, scopes, expires_in_days, contact, user, **options):
         expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days > 0 else None
+        person = None
+        if user:
+            person = get_user_model().objects.filter(username=user).first()
+            if person is None:
+                raise CommandError(f"No user is named {user!r}.")
         try:
             client, token = api_client_create(
                 name=name, kind=kind, scopes=[s.strip() for s in scopes.split(",") if s.strip()],
-                expires_at=expires_at, contact=contact,
+                expires_at=expires_at, contact=contact, user=person,
             )
         except ClientError as error:
             raise CommandError(str(error)) from error
