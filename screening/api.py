@@ -10,11 +10,13 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from apiclients.choices import Scope
+from entities.api.audience import is_internal
 from entities.api.pagination import whole_number
 from entities.api.views import StrictQueryParamsMixin
 from entities.choices import EntityKind
+from entities.models.entities import api_status
 from screening.scoring import Query
-from screening.service import DEFAULT_THRESHOLD, screen
+from screening.service import DEFAULT_THRESHOLD, SCREENED, WITH_PROPOSED, screen
 
 MAX_QUERIES = 100
 MAX_NAME_LENGTH = 300
@@ -51,6 +53,14 @@ class MatchRequestSerializer(serializers.Serializer):
     queries = QuerySerializer(many=True, allow_empty=False, max_length=MAX_QUERIES)
     threshold = serializers.FloatField(min_value=0.0, max_value=1.0, default=DEFAULT_THRESHOLD)
     limit = serializers.IntegerField(min_value=1, max_value=50, default=5)
+    include_proposed = serializers.BooleanField(
+        default=False, help_text="Also entities awaiting a designation decision (needs the `internal` scope)."
+    )
+
+    def validate_include_proposed(self, value):
+        if value and not is_internal(self.context["request"]):
+            raise serializers.ValidationError("Only a client with the `internal` scope may include proposals.")
+        return value
 
 
 class CandidateSerializer(serializers.Serializer):
@@ -58,10 +68,14 @@ class CandidateSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
     caption = serializers.CharField()
     kind = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.SerializerMethodField(help_text="`active` while designated (the API's first status).")
+    state = serializers.CharField(help_text="The designation state.")
     score = serializers.FloatField()
     match = serializers.BooleanField()
     explanation = serializers.DictField()
+
+    def get_status(self, candidate) -> str:
+        return api_status(candidate.state)
 
     def get_url(self, candidate) -> str:
         return reverse("api:entity-detail", args=[candidate.entity_id], request=self.context.get("request"))
@@ -78,14 +92,17 @@ class MatchView(APIView):
 
     @extend_schema(request=MatchRequestSerializer, responses={200: ResultSerializer(many=True)})
     def post(self, request):
-        payload = MatchRequestSerializer(data=request.data)
+        payload = MatchRequestSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         queries = [Query(**query) for query in data["queries"]]
-        results = screen(queries, threshold=data["threshold"], limit=data["limit"])
+        states = WITH_PROPOSED if data["include_proposed"] else SCREENED
+        results = screen(queries, threshold=data["threshold"], limit=data["limit"], states=states,
+                         internal_names=is_internal(request))
         context = {"request": request}
         return Response({
             "threshold": data["threshold"],
+            "include_proposed": data["include_proposed"],
             "results": [
                 {"query": vars(result.query), "candidates": CandidateSerializer(result.candidates, many=True,
                                                                                 context=context).data}
@@ -128,7 +145,8 @@ class SearchView(StrictQueryParamsMixin, APIView):
         page = whole_number(params.get("page", "1"), parameter="page", low=1, high=self.max_results)
         size = whole_number(params.get("page_size", "20"), parameter="page_size", low=1, high=self.max_results)
         threshold = self.threshold(params.get("threshold"))
-        [result] = screen([Query(name=name, kind=kind)], threshold=threshold, limit=self.max_results)
+        [result] = screen([Query(name=name, kind=kind)], threshold=threshold, limit=self.max_results,
+                          internal_names=is_internal(request))
         window = result.candidates[(page - 1) * size: page * size]
         more = len(result.candidates) > page * size
         next_url = None

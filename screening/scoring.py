@@ -30,7 +30,7 @@ class EntityFacts:
     entity_id: object
     caption: str
     kind: str
-    status: str
+    state: str
     names: list = field(default_factory=list)  # (name_type, full name, tokens)
     birth_dates: list = field(default_factory=list)  # (date_type, date, year, from_year, to_year)
     nationalities: set = field(default_factory=set)
@@ -41,7 +41,7 @@ class Candidate:
     entity_id: object
     caption: str
     kind: str
-    status: str
+    state: str
     score: float
     match: bool
     explanation: dict
@@ -58,7 +58,7 @@ def score_entity(query: Query, analysed: Analysed, facts: EntityFacts, *, thresh
             if score >= 1.0:
                 break  # no other name can do better
     if best is None:
-        return Candidate(facts.entity_id, facts.caption, facts.kind, facts.status, 0.0, False, {})
+        return Candidate(facts.entity_id, facts.caption, facts.kind, facts.state, 0.0, False, {})
     name_score, name_type, text, comparison = best
     explanation = {
         "name": {
@@ -79,7 +79,7 @@ def score_entity(query: Query, analysed: Analysed, facts: EntityFacts, *, thresh
             explanation[feature] = effect
             score += effect["effect"]
     score = round(min(max(score, 0.0), 1.0), 4)
-    return Candidate(facts.entity_id, facts.caption, facts.kind, facts.status, score, score >= threshold, explanation)
+    return Candidate(facts.entity_id, facts.caption, facts.kind, facts.state, score, score >= threshold, explanation)
 
 
 def birth_date_effect(query: Query, facts: EntityFacts) -> dict | None:

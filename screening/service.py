@@ -19,9 +19,11 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from django.db import connection
+from django.db.models import Q
 
-from entities.choices import EntityKind, EntityStatus
+from entities.choices import DesignationState, EntityKind
 from entities.models import BirthDate, Entity, Name, Nationality
+from entities.selectors import PUBLIC_FACTS
 from screening.index import PAIR, combined_keys
 from screening.models import KeyFrequency, NameKey, NameToken
 from screening.names import DISTINCTIVE, analyse
@@ -46,8 +48,18 @@ class Result:
     candidates: list[Candidate]
 
 
-def screen(queries: list[Query], *, threshold: float = DEFAULT_THRESHOLD, limit: int = 5) -> list[Result]:
-    """Candidates for each query, best first, ``match`` set where the score reaches ``threshold``."""
+SCREENED = (DesignationState.DESIGNATED,)
+WITH_PROPOSED = (DesignationState.DESIGNATED, DesignationState.PROPOSED, DesignationState.UNDER_REVIEW)
+
+
+def screen(queries: list[Query], *, threshold: float = DEFAULT_THRESHOLD, limit: int = 5,
+           states: tuple[str, ...] = SCREENED, internal_names: bool = False) -> list[Result]:
+    """
+    Candidates for each query, best first, ``match`` set where the score reaches ``threshold``. Only entities
+    in ``states`` are candidates: designated ones by default (``WITH_PROPOSED`` adds those awaiting a decision,
+    for analysts' tools). Names an analyst entered count only where marked public, unless ``internal_names``
+    (the platform's own callers): an external caller must not learn them from a match.
+    """
     results = []
     for query in queries:
         analysed = analyse(query.name, query.kind)
@@ -55,7 +67,7 @@ def screen(queries: list[Query], *, threshold: float = DEFAULT_THRESHOLD, limit:
             results.append(Result(query, []))
             continue
         entity_ids = find_candidates(analysed, kind=query.kind)
-        facts = load_facts(entity_ids)
+        facts = load_facts(entity_ids, states=states, internal_names=internal_names)
         scored = [score_entity(query, analysed, facts[entity_id], threshold=threshold) for entity_id in facts]
         scored = sorted((c for c in scored if c.score > 0), key=rank)
         results.append(Result(query, scored[:limit]))
@@ -291,64 +303,71 @@ def trigram_candidates(similar: list[tuple[str, float]], kind) -> list:
         return list(dict.fromkeys(entity_id for (entity_id,) in cursor.fetchall()))
 
 
-def load_facts(entity_ids: list) -> dict:
-    """What scoring needs of each active candidate: one query on PostgreSQL, four elsewhere, whatever their number."""
+def load_facts(entity_ids: list, *, states=SCREENED, internal_names: bool = False) -> dict:
+    """What scoring needs of each candidate in ``states``: one query on PostgreSQL, four elsewhere, however many."""
     if not entity_ids:
         return {}
     if connection.vendor == "postgresql":
-        return load_facts_postgresql(entity_ids)
-    return load_facts_orm(entity_ids)
+        return load_facts_postgresql(entity_ids, states=states, internal_names=internal_names)
+    return load_facts_orm(entity_ids, states=states, internal_names=internal_names)
 
 
-def load_facts_orm(entity_ids: list) -> dict:
+def load_facts_orm(entity_ids: list, *, states, internal_names: bool) -> dict:
     facts = {
-        entity_id: EntityFacts(entity_id=entity_id, caption=caption, kind=kind, status=status)
-        # Delisted entities are no longer designated: screening answers for the active ones only.
-        for entity_id, caption, kind, status in Entity.objects.active().filter(pk__in=entity_ids).values_list(
-            "id", "caption", "kind", "status"
+        entity_id: EntityFacts(entity_id=entity_id, caption=caption, kind=kind, state=state)
+        # Delisted entities are no longer designated: screening answers for the designated ones only.
+        for entity_id, caption, kind, state in Entity.objects.filter(pk__in=entity_ids, state__in=states).values_list(
+            "id", "caption", "kind", "state"
         )
     }
-    for entity_id, name_type, text, tokens in NameKey.objects.filter(entity_id__in=facts).values_list(
-        "entity_id", "name_type", "name__full_name", "tokens"
-    ):
+    names = NameKey.objects.filter(entity_id__in=facts)
+    if not internal_names:
+        names = names.filter(Q(name__source_record__isnull=False) | Q(name__public=True))
+    for entity_id, name_type, text, tokens in names.values_list("entity_id", "name_type", "name__full_name", "tokens"):
         facts[entity_id].names.append((name_type, text, tokens))
     for entity_id, date_type, date, year, from_year, to_year in BirthDate.objects.filter(
         entity_id__in=facts
-    ).values_list("entity_id", "date_type", "date", "year", "from_year", "to_year"):
-        facts[entity_id].birth_dates.append((date_type, date, year, from_year, to_year))
-    for entity_id, code in Nationality.objects.filter(entity_id__in=facts).exclude(country_code="").values_list(
-        "entity_id", "country_code"
+    ).filter(PUBLIC_FACTS if not internal_names else Q()).values_list(
+        "entity_id", "date_type", "date", "year", "from_year", "to_year"
     ):
+        facts[entity_id].birth_dates.append((date_type, date, year, from_year, to_year))
+    for entity_id, code in Nationality.objects.filter(entity_id__in=facts).filter(
+        PUBLIC_FACTS if not internal_names else Q()
+    ).exclude(country_code="").values_list("entity_id", "country_code"):
         facts[entity_id].nationalities.add(code)
     return facts
 
 
-def facts_sql() -> str:
-    """Each active entity with its analysed names, birth dates and nationality codes, aggregated as JSON."""
+def facts_sql(*, internal_names: bool) -> str:
+    """Each candidate entity with its analysed names, birth dates and nationality codes, aggregated as JSON."""
+    public = "" if internal_names else " AND ({alias}.source_record_id IS NOT NULL OR {alias}.public)"
     return f"""
-        SELECT e.id, e.caption, e.kind, e.status,
+        SELECT e.id, e.caption, e.kind, e.state,
             (SELECT json_agg(json_build_array(k.name_type, n.full_name, k.tokens) ORDER BY k.name_id)
              FROM {NameKey._meta.db_table} k JOIN {Name._meta.db_table} n ON n.id = k.name_id
-             WHERE k.entity_id = e.id),
+             WHERE k.entity_id = e.id{public.format(alias="n")}),
             (SELECT json_agg(json_build_array(b.date_type, b.date, b.year, b.from_year, b.to_year) ORDER BY b.id)
-             FROM {BirthDate._meta.db_table} b WHERE b.entity_id = e.id),
+             FROM {BirthDate._meta.db_table} b WHERE b.entity_id = e.id{public.format(alias="b")}),
             ARRAY(SELECT c.country_code FROM {Nationality._meta.db_table} c
-                  WHERE c.entity_id = e.id AND c.country_code <> '')
+                  WHERE c.entity_id = e.id AND c.country_code <> ''{public.format(alias="c")})
         FROM {Entity._meta.db_table} e
-        WHERE e.id = ANY(%s) AND e.status = %s
+        WHERE e.id = ANY(%s) AND e.state = ANY(%s)
     """
 
 
-def load_facts_postgresql(entity_ids: list) -> dict:
+def load_facts_postgresql(entity_ids: list, *, states, internal_names: bool) -> dict:
     facts = {}
     with connection.cursor() as cursor:
-        cursor.execute(facts_sql(), [list(entity_ids), EntityStatus.ACTIVE.value])
-        for entity_id, caption, kind, status, names, birth_dates, nationalities in cursor.fetchall():
+        cursor.execute(FACTS_SQL[internal_names], [list(entity_ids), [str(state) for state in states]])
+        for entity_id, caption, kind, state, names, birth_dates, nationalities in cursor.fetchall():
             facts[entity_id] = EntityFacts(
-                entity_id=entity_id, caption=caption, kind=kind, status=status,
+                entity_id=entity_id, caption=caption, kind=kind, state=state,
                 names=[tuple(name) for name in names or ()],
                 birth_dates=[(date_type, date and datetime.date.fromisoformat(date), year, from_year, to_year)
                              for date_type, date, year, from_year, to_year in birth_dates or ()],
                 nationalities=set(nationalities),
             )
     return facts
+
+
+FACTS_SQL = {internal: facts_sql(internal_names=internal) for internal in (False, True)}  # built once

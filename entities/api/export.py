@@ -12,29 +12,31 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
 from apiclients.choices import Scope
+from entities.api.audience import audience_of
 from entities.api.ftm import ftm_entities
 from entities.api.views import StrictQueryParamsMixin
 from entities.documents import document_bodies, dumps
 from entities.selectors import entity_documents
 
-CSV_COLUMNS = ["id", "kind", "caption", "status", "category", "first_listed", "delisted_at", "reference_numbers",
-               "regimes", "names", "aliases", "weak_aliases", "birth_dates", "nationalities", "updated_at"]
+CSV_COLUMNS = ["id", "kind", "caption", "status", "state", "category", "tier", "first_listed", "delisted_at",
+               "reference_numbers", "regimes", "names", "aliases", "weak_aliases", "birth_dates", "nationalities",
+               "updated_at"]
 
 
-def jsonl_lines() -> Iterator[str]:
+def jsonl_lines(audience: str) -> Iterator[str]:
     # Each line is the detail endpoint's body: the stored rendering where it is fresh.
-    for body in document_bodies():
+    for body in document_bodies(audience=audience):
         yield body + "\n"
 
 
-def ftm_lines() -> Iterator[str]:
-    for document in entity_documents():
+def ftm_lines(audience: str) -> Iterator[str]:
+    for document in entity_documents(audience=audience):
         for entity in ftm_entities(document):
             yield dumps(entity) + "\n"
 
 
-def csv_lines() -> Iterator[str]:
-    documents = entity_documents()
+def csv_lines(audience: str) -> Iterator[str]:
+    documents = entity_documents(audience=audience)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -52,7 +54,8 @@ def csv_row(document: dict) -> list:
 
     listings = document["listings"]
     return [
-        document["id"], document["kind"], document["caption"], document["status"], document["category"],
+        document["id"], document["kind"], document["caption"], document["status"], document["state"],
+        document["category"], document["tier"] or "",
         document["first_listed"] or "", document["delisted_at"] or "",
         "; ".join(listing["reference_number"] for listing in listings),
         "; ".join(sorted({listing["regime"] for listing in listings})),
@@ -73,7 +76,10 @@ FORMATS = {
 
 
 class ExportView(StrictQueryParamsMixin, APIView):
-    """The whole registry in one download: JSON lines, CSV, or FollowTheMoney entities (one per line)."""
+    """
+    The whole registry in one download: JSON lines, CSV, or FollowTheMoney entities (one per line). Each holds
+    what the caller may see: external clients, the entities designated at some point and what is public of them.
+    """
 
     required_scope = Scope.READ
 
@@ -89,7 +95,7 @@ class ExportView(StrictQueryParamsMixin, APIView):
         if name not in FORMATS:
             raise ValidationError({"format": [f"Use one of: {', '.join(FORMATS)}."]})
         lines, content_type, extension = FORMATS[name]
-        response = StreamingHttpResponse(lines(), content_type=content_type)
+        response = StreamingHttpResponse(lines(audience_of(request)), content_type=content_type)
         filename = f"registry-{timezone.now():%Y%m%dT%H%M%SZ}.{extension}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -6,13 +6,24 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from rest_framework.exceptions import ValidationError
 
-from entities.choices import EntityCategory, EntityKind, EntityStatus
+from entities.api.audience import audience_of
+from entities.choices import Audience, DesignationState, EntityCategory, EntityKind, EntityStatus
 from entities.models import Entity, Listing, Name, Nationality, Source
+from entities.selectors import PUBLIC_FACTS
+
+# `status` takes the lifecycle's states, and `active`, the API's first value, as another word for designated.
+STATUS_VALUES = {**{state: state for state in DesignationState.values},
+                 EntityStatus.ACTIVE: DesignationState.DESIGNATED}
+PUBLIC_STATES = {DesignationState.DESIGNATED, DesignationState.DELISTED}
 
 
 class EntityFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=EntityKind.choices)
-    status = django_filters.ChoiceFilter(choices=EntityStatus.choices)
+    status = django_filters.CharFilter(
+        method="filter_status",
+        help_text="A designation state: designated (or active), delisted; with the `internal` scope also proposed, "
+                  "under_review, rejected.",
+    )
     category = django_filters.ChoiceFilter(choices=EntityCategory.choices)
     regime = django_filters.CharFilter(method="filter_regime", help_text="Sanctions regime, e.g. Al-Qaida.")
     nationality = django_filters.CharFilter(method="filter_nationality", help_text="ISO 3166-1 alpha-2, e.g. AF.")
@@ -33,6 +44,23 @@ class EntityFilterSet(django_filters.FilterSet):
             type(self)._form_class = super().get_form_class()
         return type(self)._form_class
 
+    @property
+    def audience(self) -> str:
+        return audience_of(self.request)
+
+    def filter_status(self, queryset, name, value):
+        public = self.audience == Audience.PUBLIC
+        state = STATUS_VALUES.get(value)
+        if state is None or (public and state not in PUBLIC_STATES):
+            known = ["active", *sorted(PUBLIC_STATES)] if public else list(STATUS_VALUES)
+            extra = " (proposals and rejected ones need the `internal` scope)" if public and state else ""
+            raise ValidationError({"status": [f"Use one of: {', '.join(known)}{extra}."]})
+        if public and state == DesignationState.DELISTED:
+            # External clients see an entity designated once and no longer designated as delisted, whatever
+            # analysts are doing with it now.
+            return queryset.exclude(state=DesignationState.DESIGNATED)
+        return queryset.filter(state=state)
+
     # Relation filters are EXISTS subqueries, not joins: a join needs DISTINCT, which sorts every matching
     # row on each page, where EXISTS lets the page walk the ordering's index.
 
@@ -43,6 +71,8 @@ class EntityFilterSet(django_filters.FilterSet):
         if not re.fullmatch(r"[A-Za-z]{2}", value):
             raise ValidationError({"nationality": ["Use an ISO 3166-1 alpha-2 code such as AF."]})
         nationalities = Nationality.objects.filter(entity=OuterRef("pk"), country_code=value.upper())
+        if self.audience == Audience.PUBLIC:
+            nationalities = nationalities.filter(PUBLIC_FACTS)
         return queryset.filter(Exists(nationalities))
 
     def filter_source(self, queryset, name, value):
@@ -59,6 +89,9 @@ class EntityFilterSet(django_filters.FilterSet):
             raise ValidationError({"q": ["Search for at most 200 characters."]})
         # The matching entities' ids first (each side on its own index on PostgreSQL), then their rows:
         # EXISTS here would test every entity in the ordering's index against both conditions.
-        names = Name.objects.filter(full_name__icontains=value).order_by().values("entity_id")
+        names = Name.objects.filter(full_name__icontains=value)
+        if self.audience == Audience.PUBLIC:
+            names = names.filter(PUBLIC_FACTS)  # an analyst's name must not be found by an external client
+        names = names.order_by().values("entity_id")
         listings = Listing.objects.filter(reference_number__iexact=value).order_by().values("entity_id")
         return queryset.filter(pk__in=names.union(listings))

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from entities.choices import API_STATUSES, AuditAction, RelationshipKind
 from entities.models import Address, BirthDate, BirthPlace, Entity, IdentityDocument, Listing, Name, Nationality
 
 
@@ -77,6 +78,34 @@ class SourceRecordSerializer(serializers.Serializer):
     removed_at = serializers.DateTimeField()
 
 
+class EvidenceSerializer(serializers.Serializer):
+    """Evidence an analyst marked public (the platform's own services see all of it, with `public`)."""
+
+    url = serializers.URLField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    on_platform = serializers.BooleanField(help_text="The behaviour was seen on the platform, not elsewhere.")
+    captured_at = serializers.DateField()
+
+
+class RelatedEntitySerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    caption = serializers.CharField()
+
+
+class RelationshipSerializer(serializers.Serializer):
+    """A confirmed relationship, from this entity's end: `role` says whether it is the subject or the object."""
+
+    kind = serializers.ChoiceField(choices=RelationshipKind.choices)
+    role = serializers.ChoiceField(choices=["subject", "object"])
+    other = RelatedEntitySerializer()
+    start_date = serializers.DateField(allow_null=True)
+    end_date = serializers.DateField(allow_null=True)
+    origin = serializers.ChoiceField(choices=["source", "analyst"])
+    source_record = serializers.IntegerField(allow_null=True)
+    basis = serializers.CharField(help_text="The source's words; an analyst's only for internal clients (else empty).")
+
+
 class EntitySummarySerializer(serializers.ModelSerializer):
     """One row of the entity list. Documents the rows; ``entities.selectors.entity_summaries`` builds them."""
 
@@ -84,11 +113,13 @@ class EntitySummarySerializer(serializers.ModelSerializer):
     reference_numbers = serializers.ListField(child=serializers.CharField(), read_only=True)
     regimes = serializers.ListField(child=serializers.CharField(), read_only=True)
     nationalities = serializers.ListField(child=serializers.CharField(), read_only=True)
+    status = serializers.ChoiceField(choices=API_STATUSES, read_only=True,
+                                     help_text="`active` while designated, else the state (the API's first field).")
 
     class Meta:
         model = Entity
-        fields = ["id", "url", "kind", "caption", "status", "category", "first_listed", "delisted_at",
-                  "reference_numbers", "regimes", "nationalities", "updated_at"]
+        fields = ["id", "url", "kind", "caption", "status", "state", "category", "tier", "first_listed",
+                  "delisted_at", "reference_numbers", "regimes", "nationalities", "updated_at"]
 
 
 class EntityDetailSerializer(serializers.ModelSerializer):
@@ -102,10 +133,31 @@ class EntityDetailSerializer(serializers.ModelSerializer):
     documents = DocumentSerializer(many=True)
     listings = ListingSerializer(many=True)
     source_records = SourceRecordSerializer(many=True)
+    evidence = EvidenceSerializer(many=True)
+    relationships = RelationshipSerializer(many=True)
+    status = serializers.ChoiceField(choices=API_STATUSES, read_only=True,
+                                     help_text="`active` while designated, else the state (the API's first field).")
 
     class Meta:
         model = Entity
         fields = ["id", "kind", "caption", "first_name", "second_name", "third_name", "fourth_name", "gender",
-                  "titles", "positions", "narrative", "category", "status", "first_listed", "delisted_at",
-                  "created_at", "updated_at", "names", "birth_dates", "birth_places", "nationalities", "addresses",
-                  "documents", "listings", "source_records"]
+                  "titles", "positions", "narrative", "category", "tier", "status", "state", "first_listed",
+                  "delisted_at", "created_at", "updated_at", "names", "birth_dates", "birth_places", "nationalities",
+                  "addresses", "documents", "listings", "source_records", "evidence", "relationships"]
+
+
+class HistoryEventSerializer(serializers.Serializer):
+    """One change in an entity's audit timeline, as the caller may see it."""
+
+    cursor = serializers.CharField()
+    action = serializers.ChoiceField(choices=AuditAction.choices)
+    occurred_at = serializers.DateTimeField()
+    actor = serializers.CharField(help_text="The kind of actor: analyst, approver, importer:<source>, partner, …")
+    reason = serializers.CharField(help_text="As written for internal clients; a fixed reason per action for others.")
+    changes = serializers.ListField(child=serializers.DictField())
+    details = serializers.DictField()
+
+
+class HistoryPageSerializer(serializers.Serializer):
+    results = HistoryEventSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
