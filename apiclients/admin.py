@@ -4,7 +4,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apiclients.choices import Scope
 from apiclients.models import ApiClient
-from apiclients.services import api_client_create, api_client_revoke
+from apiclients.services import api_client_create, api_client_revoke, api_client_update_contact
+from entities.audit import Actor
 
 
 class ApiClientForm(forms.ModelForm):
@@ -12,7 +13,13 @@ class ApiClientForm(forms.ModelForm):
 
     class Meta:
         model = ApiClient
-        fields = ["name", "kind", "scopes", "expires_at", "contact"]
+        fields = ["name", "kind", "scopes", "user", "expires_at", "contact"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if Scope.CURATE in cleaned.get("scopes", []) and not cleaned.get("user"):
+            self.add_error("user", "A client with the curate scope acts for a person: choose the user.")
+        return cleaned
 
 
 @admin.register(ApiClient)
@@ -26,31 +33,33 @@ class ApiClientAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["name", "kind", "scopes", "token_prefix", "created_at", "created_by", "expires_at", "revoked_at",
-                "last_used_at"]
+        return ["name", "kind", "scopes", "user", "token_prefix", "created_at", "created_by", "expires_at",
+                "revoked_at", "last_used_at"]
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["name", "kind", "scopes", "expires_at", "contact"]
+            return ["name", "kind", "scopes", "user", "expires_at", "contact"]
         return [*self.get_readonly_fields(request, obj), "contact"]
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead: the client stays on record
 
     def save_model(self, request, obj, form, change):
+        actor = Actor.of_user(request.user)
         if change:
-            obj._history_user = request.user
-            obj.save(update_fields=["contact"])
+            api_client_update_contact(client=obj, actor=actor, contact=form.cleaned_data["contact"])
             return
+        data = form.cleaned_data
         client, token = api_client_create(
-            name=form.cleaned_data["name"], kind=form.cleaned_data["kind"], scopes=form.cleaned_data["scopes"],
-            expires_at=form.cleaned_data["expires_at"], contact=form.cleaned_data["contact"], actor=request.user,
+            name=data["name"], kind=data["kind"], scopes=data["scopes"], expires_at=data["expires_at"],
+            contact=data["contact"], user=data["user"], actor=actor,
         )
         obj.pk = client.pk
         messages.warning(request, f"Token for {client.name}, shown only this once — store it now: {token}")
 
-    @admin.action(description="Revoke the selected clients' tokens")
+    @admin.action(description="Revoke the selected clients' tokens", permissions=["change"])
     def revoke(self, request, queryset):
         for client in queryset:
-            api_client_revoke(client=client, actor=request.user, reason=f"Revoked in the admin by {request.user}")
+            api_client_revoke(client=client, actor=Actor.of_user(request.user),
+                              reason=f"Revoked in the admin by {request.user}")
         self.message_user(request, f"Revoked {queryset.count()} client(s).", messages.SUCCESS)

@@ -1,26 +1,43 @@
 """Admin for sources (with "run import now") and the record of every import run."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from entities.audit import Actor
 from entities.models import Source
 from importers.base import ImportFailed
 from importers.choices import ImportRunStatus, ImportTrigger
 from importers.models import ImportRun
-from importers.services import import_source
+from importers.services import import_source, source_update
 from importers.tasks import import_source_task
+
+
+class SourceForm(forms.ModelForm):
+    change_reason = forms.CharField(max_length=500, help_text="Why you change the source's settings; kept in its "
+                                                              "history.")
+
+    class Meta:
+        model = Source
+        fields = ["name", "url", "enabled", "policy", "max_delist_share"]
 
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "slug", "enabled", "url", "max_delist_share", "last_imported_at", "last_run"]
-    fields = ["name", "slug", "url", "enabled", "max_delist_share", "last_imported_at", "etag", "last_modified",
-              "last_good_file", "last_good_sha256"]
+    form = SourceForm
+    list_display = ["name", "slug", "enabled", "policy", "url", "max_delist_share", "last_imported_at", "last_run"]
+    fields = ["name", "slug", "url", "enabled", "policy", "max_delist_share", "change_reason", "last_imported_at",
+              "etag", "last_modified", "last_good_file", "last_good_sha256"]
     readonly_fields = ["slug", "last_imported_at", "etag", "last_modified", "last_good_file", "last_good_sha256"]
     actions = ["run_import_now"]
+
+    def save_model(self, request, obj, form, change):
+        changes = {field: form.cleaned_data[field] for field in form.changed_data if field in SourceForm.Meta.fields}
+        source_update(source=Source.objects.get(pk=obj.pk), actor=Actor.of_user(request.user),
+                      reason=form.cleaned_data["change_reason"], **changes)
 
     def has_add_permission(self, request):
         return False  # sources exist because an importer module exists for them
@@ -36,7 +53,7 @@ class SourceAdmin(SimpleHistoryAdmin):
         url = reverse("admin:importers_importrun_change", args=[run.pk])
         return format_html('<a href="{}">{} ({})</a>', url, run.get_status_display(), run.started_at.date())
 
-    @admin.action(description="Run import now")
+    @admin.action(description="Run import now", permissions=["change"])
     def run_import_now(self, request, queryset):
         for source in queryset:
             if not settings.CELERY_TASK_ALWAYS_EAGER:

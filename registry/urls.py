@@ -7,10 +7,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from registry import health
 
-admin.site.site_header = "Dangerous entities registry"
-admin.site.site_title = "Registry admin"
-admin.site.index_title = "Curation"
-
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),

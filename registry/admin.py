@@ -1,0 +1,56 @@
+"""
+The admin site: its home page is the analyst's desk (what waits for me, my proposals, the last changes, the
+last import of each source), with the registry's apps before the technical ones.
+"""
+
+from django.contrib import admin
+from django.db.models import OuterRef, Subquery
+
+# The curation apps first; the technical ones (API clients, schedules, users and groups) after them.
+APP_ORDER = ["entities", "importers", "screening", "apiclients", "django_celery_beat", "auth"]
+LAST_CHANGES = 15
+WAITING = 10
+
+
+class RegistryAdminSite(admin.AdminSite):
+    site_header = "Dangerous entities registry"
+    site_title = "Registry admin"
+    index_title = "Analyst's desk"
+    index_template = "admin/desk.html"
+
+    def index(self, request, extra_context=None):
+        return super().index(request, {**desk(request.user), **(extra_context or {})})
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        order = {label: position for position, label in enumerate(APP_ORDER)}
+        return sorted(apps, key=lambda app: order.get(app["app_label"], len(order)))
+
+
+def desk(user) -> dict:
+    """What the desk shows ``user``: only what their roles let them see."""
+    from entities.choices import RelationshipState
+    from entities.models import AuditEvent, Proposal, Relationship, Source
+    from importers.models import ImportRun
+
+    context = {}
+    if user.has_perm("entities.view_proposal"):
+        open_proposals = Proposal.objects.open().select_related("entity", "proposed_by").order_by("created_at")
+        if user.has_perm("entities.decide_entity"):
+            waiting = open_proposals.exclude(proposed_by=user)
+            context["waiting"] = list(waiting[:WAITING])
+            context["waiting_count"] = waiting.count()
+        context["mine"] = list(open_proposals.filter(proposed_by=user)[:WAITING])
+        context["open_count"] = open_proposals.count()
+    if user.has_perm("entities.view_relationship"):
+        context["candidates"] = Relationship.objects.filter(state=RelationshipState.CANDIDATE).count()
+    if user.has_perm("entities.view_auditevent") or user.has_perm("entities.view_entity"):
+        context["changes"] = list(AuditEvent.objects.select_related("entity", "actor_user").order_by("-id")
+                                  [:LAST_CHANGES])
+    if user.has_perm("importers.view_importrun"):
+        last = ImportRun.objects.filter(source=OuterRef("pk")).order_by("-started_at", "-id")
+        sources = Source.objects.annotate(last_run=Subquery(last.values("pk")[:1])).order_by("name")
+        runs = ImportRun.objects.in_bulk([source.last_run for source in sources if source.last_run])
+        context["imports"] = [(source, runs.get(source.last_run)) for source in sources]
+    context["has_desk"] = bool(context)
+    return context
