@@ -51,3 +51,31 @@ def import_un():
         return import_source(slug="un-sc", trigger=ImportTrigger.COMMAND, file=path, force=force, user=user)
 
     return run
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    """make_user("analyst" | "approver" | "viewer", username=None, password=...) -> a staff user with that role."""
+    from django.contrib.auth.models import Group
+
+    def make(role: str, username: str | None = None, password: str = "not-used"):
+        user = django_user_model.objects.create_user(username or role, password=password, is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def analyst(make_user):
+    return make_user("analyst")
+
+
+@pytest.fixture
+def approver(make_user):
+    return make_user("approver")
+
+
+@pytest.fixture
+def viewer(make_user):
+    return make_user("viewer")

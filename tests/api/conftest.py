@@ -45,6 +45,13 @@ def api(make_client):
 
 
 @pytest.fixture
+def internal_api(make_client):
+    """A test client holding the token of one of the platform's own services: scopes `read` and `internal`."""
+    _, token = make_client(scopes=("read", "internal"), name="internal-service")
+    return bearer(token)
+
+
+@pytest.fixture
 def api_file(fixture_path):
     """api_file("v1.xml") -> the path of one of tests/fixtures/api/."""
     return lambda name: fixture_path(f"api/{name}")
@@ -57,8 +64,3 @@ def registry(db, import_un, api_file):
     found = by_reference()
     assert set(found) == V1_REFERENCES
     return found
-
-
-@pytest.fixture
-def analyst(django_user_model):
-    return django_user_model.objects.create_user(username="analyst", password="not-used")

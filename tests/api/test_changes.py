@@ -11,11 +11,19 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from entities.changes import change, record_changes
-from entities.choices import ChangeAction, EntityStatus, NameType
-from entities.models import Entity, EntityChange, Name
-from entities.services import entity_update_policy, name_save
+from entities.audit import Actor, event, record
+from entities.choices import PUBLIC_REASONS, AuditAction, NameType
+from entities.models import AuditEvent, Entity, Name
+from entities.selectors import PUBLIC_FACTS
+from entities.services import (
+    entity_propose,
+    entity_propose_delisting,
+    entity_update_policy,
+    name_save,
+    proposal_approve,
+)
 from tests.api.helpers import bearer, by_reference
+from tests.helpers import actor
 
 pytestmark = pytest.mark.django_db
 FEED = "/api/v1/changes/"
@@ -41,25 +49,32 @@ def feed(api, query="limit=1000") -> list[dict]:
     return walk_feed(api, f"{FEED}?{query}")[0]
 
 
-def history(import_un, api_file, analyst):
-    """Imports and analyst edits in a known order; returns the (reference, action) pairs each step adds."""
+def history(import_un, api_file, analyst, approver):
+    """
+    Imports and curation in a known order; returns, for each step, the (reference, action, public) triples it
+    adds: public ones are what external clients read.
+    """
     import_un(api_file("v1.xml"))
-    steps = [[(ref, "created") for ref in ("QDi.801", "TAi.801", "QDi.802", "KPi.801", "QDe.801", "TAe.801",
-                                           "CDe.801")]]
+    steps = [[(ref, "created", True) for ref in ("QDi.801", "TAi.801", "QDi.802", "KPi.801", "QDe.801", "TAe.801",
+                                                 "CDe.801")]]
     entities = by_reference()
     name_save(name=Name(entity=entities["QDi.802"], name_type=NameType.ALIAS, full_name="Analyst Alias"),
-              actor=analyst, reason="open source")
-    steps.append([("QDi.802", "updated")])
-    entity_update_policy(entity=entities["KPi.801"], actor=analyst, reason="note", analyst_notes="seen")
-    steps.append([("KPi.801", "updated")])
+              actor=actor(analyst), reason="open source")
+    steps.append([("QDi.802", "updated", False)])  # an internal name
+    entity_update_policy(entity=entities["KPi.801"], actor=actor(analyst), reason="note", analyst_notes="seen")
+    steps.append([("KPi.801", "updated", False)])  # notes are internal
     import_un(api_file("v2.xml"))
-    steps.append([("QDi.801", "updated"), ("QDi.803", "created"), ("TAe.801", "delisted")])
-    entity_update_policy(entity=entities["CDe.801"], actor=analyst, reason="review", status=EntityStatus.DELISTED)
-    steps.append([("CDe.801", "delisted")])
+    steps.append([("QDi.801", "updated", True), ("QDi.803", "created", True), ("TAe.801", "delisted", True)])
+    proposal = entity_propose_delisting(entity=entities["CDe.801"], actor=actor(analyst), reason="analyst's doubt")
+    steps.append([("CDe.801", "delisting_proposed", False)])
+    proposal_approve(proposal=proposal, actor=actor(approver), reason="court ruling")
+    steps.append([("CDe.801", "delisted", True)])
     import_un(api_file("v3.xml"))
-    steps.append([("TAe.801", "relisted")])
-    entity_update_policy(entity=entities["CDe.801"], actor=analyst, reason="back", status=EntityStatus.ACTIVE)
-    steps.append([("CDe.801", "relisted")])
+    steps.append([("TAe.801", "relisted", True)])
+    proposal = entity_propose(entity=entities["CDe.801"], actor=actor(analyst), reason="back")
+    steps.append([("CDe.801", "proposed", False)])
+    proposal_approve(proposal=proposal, actor=actor(approver), reason="new evidence")
+    steps.append([("CDe.801", "designated", True)])
     return steps
 
 
@@ -68,32 +83,53 @@ def as_pairs(changes: list[dict]) -> list[tuple[str, str]]:
     return [(reference[item["entity"]], item["action"]) for item in changes]
 
 
-def test_the_feed_lists_every_change_in_order(api, import_un, api_file, analyst):
-    steps = history(import_un, api_file, analyst)
-    changes = feed(api)
+def assert_in_step_order(changes, steps):
     pairs = as_pairs(changes)
-    expected = [pair for step in steps for pair in step]
-    # Within one import the order of its entries is the importer's; across steps it is the order of the writes.
     position = 0
     for step in steps:
+        # Within one import the order of its entries is the importer's; across steps it is the order of the writes.
         assert sorted(pairs[position:position + len(step)]) == sorted(step)
         position += len(step)
-    assert len(pairs) == len(expected)
-    assert {item["action"] for item in changes} == {"created", "updated", "delisted", "relisted"}
+    assert len(pairs) == position
+
+
+def test_the_feed_lists_every_change_in_order(internal_api, import_un, api_file, analyst, approver):
+    steps = history(import_un, api_file, analyst, approver)
+    changes = feed(internal_api)
+    assert_in_step_order(changes, [[(ref, action) for ref, action, _ in step] for step in steps])
     times = [item["occurred_at"] for item in changes]
     assert times == sorted(times)
     assert len({item["cursor"] for item in changes}) == len(changes)
     first = changes[0]
-    assert set(first) == {"cursor", "entity", "entity_url", "action", "occurred_at", "reason", "details"}
+    assert set(first) == {"cursor", "entity", "entity_url", "action", "occurred_at", "actor", "reason", "public",
+                          "changes", "details"}
     assert first["entity_url"] == f"http://testserver/api/v1/entities/{first['entity']}/"
-    assert first["details"] == {"source_key": pairs[0][0]}
-    analyst_change = next(item for item in changes if item["reason"] == "review")
-    assert analyst_change["action"] == "delisted"
-    assert analyst_change["details"] == {"fields": ["status"]}
+    assert first["details"]["source_key"] == as_pairs(changes)[0][0]
+    assert first["actor"] == "importer:un-sc"
+    decision = next(item for item in changes if item["reason"] == "court ruling")
+    assert (decision["action"], decision["actor"]) == ("delisted", "approver")
+    assert [change["field"] for change in decision["changes"]] == ["state", "delisted_at"]
 
 
-def test_limit_2_walk_sees_each_change_exactly_once(api, import_un, api_file, analyst):
-    history(import_un, api_file, analyst)
+def test_external_clients_read_only_public_changes_with_fixed_reasons(api, import_un, api_file, analyst, approver):
+    steps = history(import_un, api_file, analyst, approver)
+    changes = feed(api)
+    public_steps = [[(ref, action) for ref, action, public in step if public] for step in steps]
+    assert_in_step_order(changes, [step for step in public_steps if step])
+    assert set(changes[0]) == {"cursor", "entity", "entity_url", "action", "occurred_at", "actor", "reason",
+                               "changes", "details"}
+    for item in changes:
+        assert item["reason"] == PUBLIC_REASONS[item["action"]]
+        assert set(item["details"]) <= {"source_key"}
+        assert all("public" not in change for change in item["changes"])
+    decision = next(item for item in changes if item["action"] == "delisted" and not item["details"])
+    assert decision["actor"] == "approver" and decision["reason"] == "Delisted."
+    assert "court ruling" not in str(changes) and "analyst's doubt" not in str(changes)
+    assert "proposed" not in str(changes)  # nor what analysts were doing with it in between
+
+
+def test_limit_2_walk_sees_each_change_exactly_once(api, import_un, api_file, analyst, approver):
+    history(import_un, api_file, analyst, approver)
     everything = feed(api)
     paged, pages = walk_feed(api, f"{FEED}?limit=2")
     assert [item["cursor"] for item in paged] == [item["cursor"] for item in everything]
@@ -111,8 +147,8 @@ def test_polling_the_end_of_an_empty_feed(api, db):
     assert body == {"results": [], "next": "http://testserver/api/v1/changes/?limit=100", "has_more": False}
 
 
-def test_each_cursor_resumes_just_after_its_change(api, import_un, api_file, analyst):
-    history(import_un, api_file, analyst)
+def test_each_cursor_resumes_just_after_its_change(api, import_un, api_file, analyst, approver):
+    history(import_un, api_file, analyst, approver)
     changes = feed(api)
     for index in (0, 3, len(changes) - 2):
         rest = feed(api, f"after={changes[index]['cursor']}&limit=5")
@@ -125,7 +161,7 @@ def test_resuming_from_a_saved_cursor_sees_only_the_new_changes(api, import_un, 
     saved = pages[-1]["next"]  # what a consumer stores before it stops
     assert len(feed(api)) == 7
     import_un(api_file("v2.xml"))
-    entity_update_policy(entity=by_reference()["QDe.801"], actor=analyst, reason="r", analyst_notes="x")
+    entity_update_policy(entity=by_reference()["QDe.801"], actor=actor(analyst), reason="r", category="other")
     new, _ = walk_feed(api, saved)
     assert sorted(as_pairs(new)) == sorted([("QDi.801", "updated"), ("QDi.803", "created"), ("TAe.801", "delisted"),
                                             ("QDe.801", "updated")])
@@ -172,8 +208,8 @@ def test_unknown_parameters_are_refused(api, db):
 
 def registry_state() -> dict[str, tuple]:
     return {
-        str(entity.pk): (entity.caption, entity.status, entity.category,
-                         frozenset(entity.names.values_list("full_name", flat=True)))
+        str(entity.pk): (entity.caption, entity.status, entity.category,  # the public names only: see the mirror
+                         frozenset(entity.names.filter(PUBLIC_FACTS).values_list("full_name", flat=True)))
         for entity in Entity.objects.all()
     }
 
@@ -202,7 +238,8 @@ class Mirror:
                 return
 
 
-def test_a_mirror_built_from_the_feed_matches_the_registry_at_every_step(api, import_un, api_file, analyst):
+def test_a_mirror_built_from_the_feed_matches_the_registry_at_every_step(api, import_un, api_file, analyst,
+                                                                         approver):
     mirror = Mirror(api)
 
     def check():
@@ -212,14 +249,18 @@ def test_a_mirror_built_from_the_feed_matches_the_registry_at_every_step(api, im
     import_un(api_file("v1.xml"))
     check()
     entities = by_reference()
-    name_save(name=Name(entity=entities["QDi.802"], name_type=NameType.ALIAS, full_name="New Alias"),
-              actor=analyst)
+    name_save(name=Name(entity=entities["QDi.802"], name_type=NameType.ALIAS, full_name="New Alias", public=True),
+              actor=actor(analyst))
     check()
-    entity_update_policy(entity=entities["QDe.801"], actor=analyst, reason="r", category="other")
+    name_save(name=Name(entity=entities["QDi.802"], name_type=NameType.ALIAS, full_name="@internal_handle"),
+              actor=actor(analyst))
+    check()
+    entity_update_policy(entity=entities["QDe.801"], actor=actor(analyst), reason="r", category="other")
     check()
     import_un(api_file("v2.xml"))
     check()
-    entity_update_policy(entity=entities["CDe.801"], actor=analyst, reason="r", status=EntityStatus.DELISTED)
+    proposal = entity_propose_delisting(entity=entities["CDe.801"], actor=actor(analyst), reason="r")
+    proposal_approve(proposal=proposal, actor=actor(approver), reason="r")
     check()
     import_un(api_file("v3.xml"))
     check()
@@ -230,9 +271,10 @@ def test_a_mirror_built_from_the_feed_matches_the_registry_at_every_step(api, im
     # A restarted consumer with only its saved cursor carries on where it stopped.
     restarted = Mirror(api)
     restarted.next, restarted.entities = mirror.next, dict(mirror.entities)
-    entity_update_policy(entity=entities["TAi.801"], actor=analyst, reason="r", status=EntityStatus.DELISTED)
+    proposal = entity_propose_delisting(entity=entities["TAi.801"], actor=actor(analyst), reason="r")
+    proposal_approve(proposal=proposal, actor=actor(approver), reason="r")
     restarted.sync()
-    assert restarted.applied == 1
+    assert restarted.applied == 1  # the proposal was internal; the decision is the one public change
     assert restarted.entities == registry_state()
 
 
@@ -246,14 +288,15 @@ def test_change_numbers_are_handed_out_in_commit_order(import_un, api_file, make
     import_un(api_file("v1.xml"))
     entities = by_reference()
     slow_entity, fast_entity = entities["QDi.801"].pk, entities["QDe.801"].pk
-    _, token = make_client()
-    start = EntityChange.objects.order_by("-id").values_list("id", flat=True).first()
+    _, token = make_client(scopes=("read", "internal"))
+    start = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
     recorded, events, errors = threading.Event(), {}, []
+    system = Actor.of_system("test")
 
     def slow_writer():
         try:
             with transaction.atomic():
-                record_changes([change(slow_entity, ChangeAction.UPDATED, reason="slow") for _ in range(2)])
+                record([event(slow_entity, AuditAction.UPDATED, actor=system, reason="slow") for _ in range(2)])
                 recorded.set()
                 time.sleep(1.0)
                 events["slow_commit"] = time.monotonic()
@@ -268,7 +311,7 @@ def test_change_numbers_are_handed_out_in_commit_order(import_un, api_file, make
             recorded.wait(5)
             events["fast_start"] = time.monotonic()
             with transaction.atomic():
-                record_changes([change(fast_entity, ChangeAction.UPDATED, reason="fast")])
+                record([event(fast_entity, AuditAction.UPDATED, actor=system, reason="fast")])
             events["fast_commit"] = time.monotonic()
         except Exception as error:
             errors.append(error)
@@ -287,8 +330,8 @@ def test_change_numbers_are_handed_out_in_commit_order(import_un, api_file, make
     assert not errors, errors
     assert seen_during_slow == [], "a reader saw a change while an earlier-numbered one was uncommitted"
     assert events["fast_commit"] > events["slow_commit"]
-    slow_ids = list(EntityChange.objects.filter(reason="slow").values_list("id", flat=True))
-    fast_ids = list(EntityChange.objects.filter(reason="fast").values_list("id", flat=True))
+    slow_ids = list(AuditEvent.objects.filter(reason="slow").values_list("id", flat=True))
+    fast_ids = list(AuditEvent.objects.filter(reason="fast").values_list("id", flat=True))
     assert len(slow_ids) == 2 and len(fast_ids) == 1
     assert min(fast_ids) > max(slow_ids)
     changes = bearer(token).get(f"{FEED}?after={after}").json()["results"]

@@ -15,10 +15,19 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from entities.api.serializers import EntityDetailSerializer
-from entities.choices import EntityCategory, EntityStatus, NameType
-from entities.models import Entity, EntityDocument, Name
+from entities.choices import Audience, EntityCategory, NameType, RelationshipKind
+from entities.models import Entity, EntityDocument, Evidence, Name
 from entities.selectors import ENTITY_FIELDS, documents_for
-from entities.services import entity_update_policy, name_delete, name_save
+from entities.services import (
+    entity_propose_delisting,
+    entity_update_policy,
+    evidence_save,
+    name_delete,
+    name_save,
+    proposal_approve,
+    relationship_add,
+)
+from tests.helpers import actor
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +36,10 @@ def url(entity) -> str:
     return f"/api/v1/entities/{entity.pk}/"
 
 
-def fresh(entity) -> dict:
-    """The entity's document computed now, bypassing the cache, as the API would render it."""
-    document = documents_for(list(Entity.objects.filter(pk=entity.pk).values(*ENTITY_FIELDS)))[0]
+def fresh(entity, audience=Audience.PUBLIC) -> dict:
+    """The entity's document for ``audience`` computed now, bypassing the cache, as the API would render it."""
+    entities = list(Entity.objects.filter(pk=entity.pk).values(*ENTITY_FIELDS))
+    document = documents_for(entities, audience=audience)[0]
     return json.loads(render(document))
 
 
@@ -85,10 +95,10 @@ def test_every_fact_comes_with_its_source_record(api, registry):
         assert all(fact["source_record"] == record["id"] for fact in body[key]), key
 
 
-def test_an_analyst_fact_has_no_source_record(api, registry, analyst):
+def test_an_analyst_fact_has_no_source_record(internal_api, registry, analyst):
     entity = registry["QDe.801"]
-    name_save(name=Name(entity=entity, name_type=NameType.ALIAS, full_name="Analyst Alias"), actor=analyst)
-    names = {name["name"]: name for name in api.get(url(entity)).json()["names"]}
+    name_save(name=Name(entity=entity, name_type=NameType.ALIAS, full_name="Analyst Alias"), actor=actor(analyst))
+    names = {name["name"]: name for name in internal_api.get(url(entity)).json()["names"]}
     assert names["Analyst Alias"]["source_record"] is None
     assert names["PROBANDI BRIGADE"]["source_record"] is not None
 
@@ -116,19 +126,41 @@ def document_shape(document: dict, reference: dict) -> dict:
     return shape
 
 
-def test_document_keys_are_the_serializers_fields(api, registry):
+def with_evidence_and_a_relationship(registry, analyst):
+    entity = registry["QDi.801"]
+    evidence_save(evidence=Evidence(entity=entity, url="https://example.org/report", title="Report", summary="s",
+                                    on_platform=False, captured_at="2026-01-02", public=True), actor=actor(analyst))
+    relationship_add(subject=entity, kind=RelationshipKind.LEADER_OF, object=registry["QDe.801"],
+                     actor=actor(analyst), reason="Named as its emir in the report")
+    return entity
+
+
+def test_document_keys_are_the_serializers_fields(api, registry, analyst):
     """The serializer documents the schema; the view builds the dict in entities/selectors.py."""
     reference = serializer_shape(EntityDetailSerializer)
-    body = api.get(url(registry["QDi.801"])).json()
+    body = api.get(url(with_evidence_and_a_relationship(registry, analyst))).json()
     assert document_shape(body, reference) == reference
+
+
+class ModelFieldsSerializer(EntityDetailSerializer):
+    """The fields a model instance gives; the document adds state, evidence and relationships of its own."""
+
+    status = evidence = relationships = None
+
+    class Meta(EntityDetailSerializer.Meta):
+        fields = [field for field in EntityDetailSerializer.Meta.fields
+                  if field not in ("status", "state", "evidence", "relationships")]
 
 
 def test_document_equals_the_serializers_output(api, registry, analyst):
     entity = registry["QDi.801"]
-    name_save(name=Name(entity=entity, name_type=NameType.FORMER, full_name="Old Name"), actor=analyst)
+    name = Name(entity=entity, name_type=NameType.FORMER, full_name="Old Name", public=True)
+    name_save(name=name, actor=actor(analyst))
     instance = Entity.objects.with_facts().prefetch_related("source_records__source").get(pk=entity.pk)
-    expected = json.loads(render(EntityDetailSerializer(instance).data))
-    assert api.get(url(entity)).json() == expected
+    expected = json.loads(render(ModelFieldsSerializer(instance).data))
+    body = api.get(url(entity)).json()
+    assert {key: value for key, value in body.items() if key in expected} == expected
+    assert (body["status"], body["state"]) == ("active", "designated")
 
 
 def test_schema_documents_the_detail_fields(api, registry, client):
@@ -177,34 +209,35 @@ def test_etag_and_body_change_after_an_import_changes_the_entity(api, registry, 
 def test_etag_and_body_change_after_an_analyst_adds_and_removes_a_name(api, registry, analyst):
     entity = registry["TAi.801"]
     etag = api.get(url(entity)).headers["ETag"]
-    name = Name(entity=entity, name_type=NameType.ALIAS, full_name="Analyst Added")
-    name_save(name=name, actor=analyst, reason="open source report")
+    name = Name(entity=entity, name_type=NameType.ALIAS, full_name="Analyst Added", public=True)
+    name_save(name=name, actor=actor(analyst), reason="open source report")
     response = api.get(url(entity), HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and response.headers["ETag"] != etag
     assert "Analyst Added" in {n["name"] for n in response.json()["names"]}
     etag = response.headers["ETag"]
     name.full_name = "Analyst Edited"
-    name_save(name=name, actor=analyst)
+    name_save(name=name, actor=actor(analyst))
     response = api.get(url(entity), HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and response.headers["ETag"] != etag
     assert {"Analyst Edited"} == names_of(api, entity) - {"OMAR SAMPLEZAI", "Mullah Samplezai"}
     etag = response.headers["ETag"]
-    name_delete(name=name, actor=analyst)
+    name_delete(name=name, actor=actor(analyst))
     response = api.get(url(entity), HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and response.headers["ETag"] != etag
     assert names_of(api, entity) == {"OMAR SAMPLEZAI", "Mullah Samplezai"}
 
 
-def test_etag_and_body_change_after_a_policy_change(api, registry, analyst):
+def test_etag_and_body_change_after_a_policy_change(api, registry, analyst, approver):
     entity = registry["CDe.801"]
     etag = api.get(url(entity)).headers["ETag"]
-    entity_update_policy(entity=entity, actor=analyst, reason="reclassified",
+    entity_update_policy(entity=entity, actor=actor(analyst), reason="reclassified",
                          category=EntityCategory.VIOLENT_EXTREMIST_ORGANISATION)
     response = api.get(url(entity), HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and response.headers["ETag"] != etag
     assert response.json()["category"] == "veo"
     etag = response.headers["ETag"]
-    entity_update_policy(entity=entity, actor=analyst, reason="delisted by review", status=EntityStatus.DELISTED)
+    proposal = entity_propose_delisting(entity=entity, actor=actor(analyst), reason="delisted by review")
+    proposal_approve(proposal=proposal, actor=actor(approver), reason="agreed")
     response = api.get(url(entity), HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and response.headers["ETag"] != etag
     assert response.json()["status"] == "delisted" and response.json()["delisted_at"]
@@ -228,18 +261,18 @@ def test_etag_and_body_follow_delisting_and_relisting_by_import(api, registry, i
     assert body["listings"][0]["status"] == "active" and body["source_records"][0]["removed_at"] is None
 
 
-def test_the_cached_body_is_never_stale(api, registry, import_un, api_file, analyst):
-    """After every kind of write, each entity's served body equals its document computed afresh."""
+def test_the_cached_body_is_never_stale(api, internal_api, registry, import_un, api_file, analyst):
+    """After every kind of write, each entity's served body equals its document computed afresh, for each audience."""
 
     def check(step):
         for entity in Entity.objects.all():
-            served = api.get(url(entity)).json()
-            assert served == fresh(entity), (step, entity.caption)
+            assert api.get(url(entity)).json() == fresh(entity), (step, entity.caption)
+            assert internal_api.get(url(entity)).json() == fresh(entity, Audience.INTERNAL), (step, entity.caption)
 
     check("v1")  # also fills the cache
-    name_save(name=Name(entity=registry["KPi.801"], name_type=NameType.ALIAS, full_name="Jo N."), actor=analyst)
+    name_save(name=Name(entity=registry["KPi.801"], name_type=NameType.ALIAS, full_name="Jo N."), actor=actor(analyst))
     check("name added")
-    entity_update_policy(entity=registry["QDi.802"], actor=analyst, reason="r", analyst_notes="seen")
+    entity_update_policy(entity=registry["QDi.802"], actor=actor(analyst), reason="r", analyst_notes="seen")
     check("notes")
     import_un(api_file("v2.xml"))
     check("v2")
@@ -310,14 +343,14 @@ def queries_for(api, path, **headers) -> int:
 def test_detail_queries_do_not_grow_with_facts(api, registry, analyst):
     rich, poor = registry["QDi.801"], registry["CDe.801"]
     for number in range(20):
-        name_save(name=Name(entity=rich, name_type=NameType.ALIAS, full_name=f"Alias {number}"), actor=analyst)
+        name_save(name=Name(entity=rich, name_type=NameType.ALIAS, full_name=f"Alias {number}"), actor=actor(analyst))
     api.get("/api/v1/sources/")  # the client's first call reads it and stamps last_used_at; later ones hit the cache
     rich_count = queries_for(api, url(rich))
     poor_count = queries_for(api, url(poor))
     assert rich_count == poor_count
-    # The stored document is stale: its freshness check, the entity row, 7 fact tables and source records,
-    # and the upsert of the new rendering.
-    assert rich_count <= 11
+    # The stored document is stale: its freshness check, the entity row, 7 fact tables, source records, evidence
+    # and relationships, and the upsert of the new rendering.
+    assert rich_count <= 13
     # Then the stored rendering is served, and a 304 costs the same single query.
     assert queries_for(api, url(rich)) == 1
     etag = api.get(url(rich)).headers["ETag"]
@@ -331,7 +364,7 @@ def test_a_read_stores_the_rendering_and_the_next_read_serves_it(api, registry):
     entity = registry["QDi.801"]
     EntityDocument.objects.all().delete()
     first = api.get(url(entity))
-    stored = EntityDocument.objects.get(entity=entity)
+    stored = EntityDocument.objects.get(entity=entity, audience=Audience.PUBLIC)
     assert stored.version == Entity.objects.get(pk=entity.pk).updated_at
     assert json.loads(stored.body) == first.json() == fresh(entity)
     assert stored.etag == first.headers["ETag"]
@@ -343,7 +376,7 @@ def test_a_stale_rendering_is_never_served_whoever_changed_the_entity(api, regis
     """Freshness does not depend on any hook: a change made with the bare ORM still moves updated_at."""
     entity = registry["QDi.801"]
     before = api.get(url(entity))
-    Name.objects.create(entity=entity, name_type=NameType.ALIAS, full_name="Written Behind The Back")
+    Name.objects.create(entity=entity, name_type=NameType.ALIAS, full_name="Written Behind The Back", public=True)
     Entity.objects.get(pk=entity.pk).save()
     after = api.get(url(entity), HTTP_IF_NONE_MATCH=before.headers["ETag"])
     assert after.status_code == 200
@@ -357,21 +390,24 @@ def test_a_rendering_stored_for_another_version_is_replaced(api, registry):
     EntityDocument.objects.filter(entity=entity).update(body='{"forged": true}', version=timezone.now())
     response = api.get(url(entity))
     assert response.json() == fresh(entity)
-    assert json.loads(EntityDocument.objects.get(entity=entity).body) == fresh(entity)
+    assert json.loads(EntityDocument.objects.get(entity=entity, audience=Audience.PUBLIC).body) == fresh(entity)
 
 
 def test_render_entity_documents_renders_what_is_missing_or_stale(registry, analyst):
     EntityDocument.objects.all().delete()
     out = io.StringIO()
     call_command("render_entity_documents", stdout=out, stderr=io.StringIO())
-    assert "Rendered 7 documents" in out.getvalue()
-    assert {str(pk) for pk in EntityDocument.objects.values_list("entity", flat=True)} == {
-        str(entity.pk) for entity in registry.values()}
-    for document in EntityDocument.objects.all():
-        assert json.loads(document.body) == fresh(document.entity)
-    name_save(name=Name(entity=registry["KPi.801"], name_type=NameType.ALIAS, full_name="Jo N."), actor=analyst)
+    assert "Rendered 14 documents" in out.getvalue()  # each entity's, for each audience
+    for audience in Audience.values:
+        documents = EntityDocument.objects.filter(audience=audience)
+        assert {str(pk) for pk in documents.values_list("entity", flat=True)} == {
+            str(entity.pk) for entity in registry.values()}
+        for document in documents:
+            assert json.loads(document.body) == fresh(document.entity, audience)
+    name_save(name=Name(entity=registry["KPi.801"], name_type=NameType.ALIAS, full_name="Jo N."), actor=actor(analyst))
     out = io.StringIO()
     call_command("render_entity_documents", stdout=out, stderr=io.StringIO())
-    assert "Rendered 1 documents" in out.getvalue()
-    assert "Jo N." in EntityDocument.objects.get(entity=registry["KPi.801"]).body
+    assert "Rendered 2 documents" in out.getvalue()
+    assert "Jo N." in EntityDocument.objects.get(entity=registry["KPi.801"], audience=Audience.INTERNAL).body
+    assert "Jo N." not in EntityDocument.objects.get(entity=registry["KPi.801"], audience=Audience.PUBLIC).body
 

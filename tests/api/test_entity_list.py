@@ -12,11 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from entities.choices import EntityStatus, NameType
+from entities.choices import NameType
 from entities.models import Entity, Name
-from entities.services import entity_update_policy, name_save
+from entities.services import entity_propose_delisting, entity_update_policy, name_save, proposal_approve
 from tests.api.conftest import V1_REFERENCES
 from tests.api.helpers import walk
+from tests.helpers import actor
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/entities/"
@@ -37,14 +38,14 @@ def test_a_row_summarises_the_entity(api, registry):
     assert row["url"] == f"http://testserver/api/v1/entities/{entity.pk}/"
     assert row["kind"] == "person"
     assert row["caption"] == "ABU FIXTURA AL-PROBANDI"
-    assert row["status"] == "active"
-    assert row["category"] == "vei"
+    assert (row["status"], row["state"]) == ("active", "designated")
+    assert (row["category"], row["tier"]) == ("vei", None)
     assert row["first_listed"] == "2010-05-01"
     assert row["delisted_at"] is None
     assert row["regimes"] == ["Al-Qaida"]
     assert row["nationalities"] == ["IQ", "SY", "XK"]
-    assert set(row) == {"id", "url", "kind", "caption", "status", "category", "first_listed", "delisted_at",
-                        "reference_numbers", "regimes", "nationalities", "updated_at"}
+    assert set(row) == {"id", "url", "kind", "caption", "status", "state", "category", "tier", "first_listed",
+                        "delisted_at", "reference_numbers", "regimes", "nationalities", "updated_at"}
 
 
 def test_default_order_is_by_caption(api, registry):
@@ -111,25 +112,32 @@ def test_q_finds_names_and_reference_numbers(api, registry, q, expected):
     assert set(found) == expected
 
 
-def test_q_finds_an_analyst_name(api, registry, analyst):
+def test_q_finds_an_analyst_name_only_for_whom_may_see_it(api, internal_api, registry, analyst):
     name = Name(entity=registry["CDe.801"], name_type=NameType.ALIAS, full_name="Zebra Holdings")
-    name_save(name=name, actor=analyst, reason="seen in a filing")
+    name_save(name=name, actor=actor(analyst), reason="seen in a filing")
+    assert set(references(internal_api, "q=zebra")) == {"CDe.801"}
+    assert references(api, "q=zebra") == []  # an external client cannot probe for an internal name
+    name.public = True
+    name_save(name=name, actor=actor(analyst), reason="published in the annual report")
     assert set(references(api, "q=zebra")) == {"CDe.801"}
 
 
-def test_status_filter_follows_delisting(api, registry, import_un, api_file, analyst):
+def test_status_filter_follows_delisting(api, registry, import_un, api_file, analyst, approver):
     import_un(api_file("v2.xml"))
     assert set(references(api, "status=delisted")) == {"TAe.801"}
-    entity_update_policy(entity=registry["CDe.801"], actor=analyst, reason="review", status=EntityStatus.DELISTED)
+    proposal = entity_propose_delisting(entity=registry["CDe.801"], actor=actor(analyst), reason="review")
+    assert set(references(api, "status=delisted")) == {"TAe.801"}  # proposed, not decided
+    proposal_approve(proposal=proposal, actor=actor(approver), reason="agreed")
     assert set(references(api, "status=delisted")) == {"TAe.801", "CDe.801"}
     assert "QDi.803" in references(api, "status=active")
+    assert set(references(api, "status=designated")) == set(references(api, "status=active"))
 
 
 def test_updated_since(api, registry, analyst):
     time.sleep(0.01)
     since = timezone.now()
     assert references(api, f"updated_since={since.isoformat().replace('+00:00', 'Z')}") == []
-    entity_update_policy(entity=registry["QDe.801"], actor=analyst, reason="note", analyst_notes="checked")
+    entity_update_policy(entity=registry["QDe.801"], actor=actor(analyst), reason="note", analyst_notes="checked")
     assert references(api, f"updated_since={since.isoformat().replace('+00:00', 'Z')}") == ["QDe.801"]
     assert set(references(api, "updated_since=2000-01-01T00:00:00Z")) == V1_REFERENCES
 
@@ -334,6 +342,6 @@ def test_list_queries_do_not_grow_with_facts(api, registry, analyst):
     before = count_queries(api, f"{LIST}?page_size=50")
     for number in range(5):
         name_save(name=Name(entity=registry["QDi.802"], name_type=NameType.ALIAS, full_name=f"Alias {number}"),
-                  actor=analyst)
+                  actor=actor(analyst))
     assert count_queries(api, f"{LIST}?page_size=50") == before
     assert Entity.objects.count() == 7

@@ -15,16 +15,18 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 
-from entities.choices import EntityStatus, NameType
+from entities.choices import Audience, NameType
 from entities.documents import document_bodies, dumps, render_all
 from entities.models import Entity, EntityDocument, Name
 from entities.selectors import entity_documents
-from entities.services import entity_update_policy, name_save
+from entities.services import entity_propose_delisting, entity_update_policy, name_save, proposal_approve
+from tests.helpers import actor
 
 pytestmark = pytest.mark.django_db
 EXPORT = "/api/v1/export/"
-CSV_HEADER = ["id", "kind", "caption", "status", "category", "first_listed", "delisted_at", "reference_numbers",
-              "regimes", "names", "aliases", "weak_aliases", "birth_dates", "nationalities", "updated_at"]
+CSV_HEADER = ["id", "kind", "caption", "status", "state", "category", "tier", "first_listed", "delisted_at",
+              "reference_numbers", "regimes", "names", "aliases", "weak_aliases", "birth_dates", "nationalities",
+              "updated_at"]
 
 
 def download(api, fmt: str):
@@ -35,11 +37,12 @@ def download(api, fmt: str):
 
 
 @pytest.fixture
-def full_registry(registry, import_un, api_file, analyst):
-    """v1, an analyst name and policy edit, then v2: a delisted entity, an updated one and a new one."""
-    name_save(name=Name(entity=registry["QDe.801"], name_type=NameType.ALIAS, full_name="Analyst Alias"),
-              actor=analyst)
-    entity_update_policy(entity=registry["CDe.801"], actor=analyst, reason="r", status=EntityStatus.DELISTED)
+def full_registry(registry, import_un, api_file, analyst, approver):
+    """v1, an analyst's public name and a delisting, then v2: a delisted entity, an updated one and a new one."""
+    name_save(name=Name(entity=registry["QDe.801"], name_type=NameType.ALIAS, full_name="Analyst Alias",
+                        public=True), actor=actor(analyst))
+    proposal = entity_propose_delisting(entity=registry["CDe.801"], actor=actor(analyst), reason="r")
+    proposal_approve(proposal=proposal, actor=actor(approver), reason="agreed")
     import_un(api_file("v2.xml"))
     return registry
 
@@ -228,8 +231,8 @@ def test_ftm_person_properties(api, full_registry):
 
 @pytest.mark.parametrize("batch_size", [1, 2, 3, 7])
 def test_batches_yield_every_entity_once_in_id_order(full_registry, batch_size):
-    everything = list(entity_documents())
-    batched = list(entity_documents(batch_size=batch_size))
+    everything = list(entity_documents(audience=Audience.PUBLIC))
+    batched = list(entity_documents(audience=Audience.PUBLIC, batch_size=batch_size))
     assert [d["id"] for d in batched] == [d["id"] for d in everything] == sorted(d["id"] for d in everything)
     assert batched == everything
 
@@ -245,7 +248,8 @@ def test_export_queries_do_not_grow_with_the_registry(api, registry, import_un, 
     before = count()
     import_un(api_file("v2.xml"))
     assert count() == before
-    assert before <= 12  # client, a batch of entities, 8 fact and record tables, the empty next batch
+    # client, a batch of entities, 8 fact and record tables, evidence, relationships, the empty next batch
+    assert before <= 14
 
 
 @pytest.mark.parametrize("batch_size", [1, 3, 1000])
@@ -253,11 +257,13 @@ def test_jsonl_bodies_are_current_whether_stored_stale_or_missing(full_registry,
     render_all()
     stored, missing, changed = Entity.objects.order_by("id")[:3]
     EntityDocument.objects.filter(entity=missing).delete()
-    entity_update_policy(entity=changed, actor=analyst, reason="r", analyst_notes="stale now")
-    name_save(name=Name(entity=changed, name_type=NameType.ALIAS, full_name="New Alias"), actor=analyst)
-    bodies = list(document_bodies(batch_size=batch_size))
-    assert [json.loads(body) for body in bodies] == [json.loads(dumps(d)) for d in entity_documents()]
+    entity_update_policy(entity=changed, actor=actor(analyst), reason="r", analyst_notes="stale now")
+    name_save(name=Name(entity=changed, name_type=NameType.ALIAS, full_name="New Alias"), actor=actor(analyst))
+    bodies = list(document_bodies(audience=Audience.INTERNAL, batch_size=batch_size))
+    expected = entity_documents(audience=Audience.INTERNAL)
+    assert [json.loads(body) for body in bodies] == [json.loads(dumps(d)) for d in expected]
     assert "New Alias" in bodies[2]
     # What was missing or stale has been stored for the next reader.
     current = Entity.objects.filter(pk=OuterRef("entity"), updated_at=OuterRef("version"))
-    assert EntityDocument.objects.filter(Exists(current)).count() == Entity.objects.count()
+    fresh = EntityDocument.objects.filter(Exists(current), audience=Audience.INTERNAL)
+    assert fresh.count() == Entity.objects.count()

@@ -32,7 +32,7 @@ def test_search_covers_names_aliases_and_reference_numbers(imported, analyst_cli
     ("params", "expected"),
     [({"kind__exact": "organisation"}, ["EXAMPLE FRONT"]), ({"regime": "Al-Qaida"}, ["AMIR EXAMPLE"]),
      ({"nationality": "AF"}, ["AMIR EXAMPLE"]), ({"category__exact": "vei"}, ["AMIR EXAMPLE"]),
-     ({"status__exact": "delisted"}, [])],
+     ({"state__exact": "delisted"}, []), ({"state__exact": "designated"}, ["AMIR EXAMPLE", "EXAMPLE FRONT"])],
 )
 def test_filters(imported, analyst_client, params, expected):
     response = changelist(analyst_client, **params)
@@ -49,7 +49,7 @@ def test_entity_page_shows_source_facts_read_only(imported, analyst_client):
     response = analyst_client.get(reverse("admin:entities_entity_change", args=[entity.pk]))
     assert response.status_code == 200
     form = response.context["adminform"].form
-    assert set(form.fields) == {"category", "status", "first_listed", "analyst_notes", "change_reason"}
+    assert set(form.fields) == {"category", "tier", "first_listed", "analyst_notes", "change_reason"}
     assert b"Abu Sample" in response.content and b"QDi.900" in response.content
 
 
@@ -57,7 +57,7 @@ def test_policy_change_in_admin_requires_a_reason_and_is_audited(imported, analy
     entity = imported["person"]
     url = reverse("admin:entities_entity_change", args=[entity.pk])
     data = {
-        "category": EntityCategory.OTHER_DESIGNATED_ENTITY, "status": "active", "first_listed": "2010-01-01",
+        "category": EntityCategory.OTHER_DESIGNATED_ENTITY, "tier": "", "first_listed": "2010-01-01",
         "analyst_notes": "", "change_reason": "",
         **inline_management_data(response=analyst_client.get(url)),
     }
@@ -78,7 +78,7 @@ def test_analyst_can_add_a_name_in_the_admin(imported, analyst_client):
     entity = imported["person"]
     url = reverse("admin:entities_entity_change", args=[entity.pk])
     data = {
-        "category": entity.category, "status": "active", "first_listed": "2010-01-01", "analyst_notes": "",
+        "category": entity.category, "tier": "", "first_listed": "2010-01-01", "analyst_notes": "",
         "change_reason": "", **inline_management_data(response=analyst_client.get(url)),
     }
     prefix = analyst_name_prefix(analyst_client.get(url))

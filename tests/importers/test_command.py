@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from entities.choices import EntityStatus
+from entities.choices import DesignationState
 from entities.models import Entity
 from importers.choices import ImportRunStatus, ImportTrigger
 from importers.models import ImportRun
@@ -108,7 +108,7 @@ def test_delist_guard_refusal_and_force(fixture_path):
     assert "--force" in refused["error"]
     assert (forced_code, forced["status"], forced["delisted"]) == (0, "succeeded", 3)
     assert ImportRun.objects.get(pk=forced["run"]).forced
-    assert Entity.objects.filter(status=EntityStatus.DELISTED).count() == 3
+    assert Entity.objects.filter(state=DesignationState.DELISTED).count() == 3
 
 
 def test_human_summary_without_json(fixture_path):

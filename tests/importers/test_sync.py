@@ -11,7 +11,16 @@ import pytest
 from django.apps import apps
 from django.db import DataError
 
-from entities.choices import DateType, EntityCategory, EntityKind, EntityStatus, Gender, ListingStatus, NameType
+from entities.choices import (
+    DateType,
+    DesignationState,
+    EntityCategory,
+    EntityKind,
+    EntityStatus,
+    Gender,
+    ListingStatus,
+    NameType,
+)
 from entities.models import (
     Address,
     BirthDate,
@@ -28,6 +37,7 @@ from entities.services import entity_update_policy, name_save
 from importers.base import DelistGuardError, ImportFailed, SourceFormatError, get_importer
 from importers.choices import ImportRunStatus
 from importers.models import ImportRun
+from tests.helpers import actor
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +113,7 @@ def test_first_import_creates_one_entity_per_record_and_records_the_run(base_imp
     assert len(run.file_sha256) == 64
     assert Entity.objects.count() == 5
     assert SourceRecord.objects.count() == Listing.objects.count() == 5
-    assert set(Entity.objects.values_list("status", flat=True)) == {EntityStatus.ACTIVE}
+    assert set(Entity.objects.values_list("state", flat=True)) == {DesignationState.DESIGNATED}
     assert Source.objects.get(slug="un-sc").last_imported_at is not None
 
 
@@ -276,7 +286,7 @@ def test_newer_list_gives_exactly_the_expected_counts(next_imported):
     assert run.status == ImportRunStatus.SUCCEEDED
     assert run.counts == {"created": 1, "updated": 2, "unchanged": 2, "delisted": 1, "relisted": 0}
     assert Entity.objects.count() == 6
-    assert Entity.objects.filter(status=EntityStatus.ACTIVE).count() == 5
+    assert Entity.objects.filter(state=DesignationState.DESIGNATED).count() == 5
 
 
 def test_changed_record_rewrites_its_facts_on_the_same_entity(next_imported):
@@ -321,7 +331,7 @@ def test_new_dataid_under_a_known_reference_is_an_update_of_the_same_entity(next
     listing = front.listings.get()
     assert (listing.external_id, listing.status) == ("9200101", ListingStatus.ACTIVE)
     assert source_record("QDe.901").external_id == "9200101"
-    assert front.status == EntityStatus.ACTIVE
+    assert front.state == DesignationState.DESIGNATED
     assert front.names.count() == 5
 
 
@@ -359,12 +369,12 @@ def test_relisting_reactivates_the_same_entity_and_keeps_the_gap_in_history(next
     back = entity("KPi.901")
     assert back.pk == ids["KPi.901"]
     assert Entity.objects.count() == 6
-    assert (back.status, back.delisted_at) == (EntityStatus.ACTIVE, None)
+    assert (back.state, back.delisted_at) == (DesignationState.DESIGNATED, None)
     listing = back.listings.get()
     assert (listing.pk, listing.status, listing.delisted_at) == (listing_id, ListingStatus.ACTIVE, None)
     assert source_record("KPi.901").removed_at is None
-    assert list(back.history.order_by("history_date").values_list("status", flat=True)) == [
-        EntityStatus.ACTIVE, EntityStatus.DELISTED, EntityStatus.ACTIVE,
+    assert list(back.history.order_by("history_date").values_list("state", flat=True)) == [
+        DesignationState.DESIGNATED, DesignationState.DELISTED, DesignationState.DESIGNATED,
     ]
     assert list(listing.history.order_by("history_date").values_list("status", flat=True)) == [
         ListingStatus.ACTIVE, ListingStatus.DELISTED, ListingStatus.ACTIVE,
@@ -383,7 +393,7 @@ def test_relisting_with_changed_content_counts_as_relisted_and_updates_the_facts
 
     assert run.counts == {"created": 0, "updated": 0, "unchanged": 5, "delisted": 0, "relisted": 1}
     back = entity("KPi.901")
-    assert back.status == EntityStatus.ACTIVE
+    assert back.state == DesignationState.DESIGNATED
     assert back.documents.get().number == "470000002"
     assert back.listings.get().status == ListingStatus.ACTIVE
 
@@ -391,12 +401,11 @@ def test_relisting_with_changed_content_counts_as_relisted_and_updates_the_facts
 # --- Analysts' data -------------------------------------------------------------------------------------------
 
 
-def test_analyst_data_survives_an_update_import(base_imported, import_un, fixture_path, django_user_model):
-    analyst = django_user_model.objects.create_user("analyst")
+def test_analyst_data_survives_an_update_import(base_imported, import_un, fixture_path, analyst):
     minister = entity("TAi.901")
-    name_save(name=Name(entity=minister, name_type=NameType.ALIAS, full_name="Analyst Alias"), actor=analyst,
+    name_save(name=Name(entity=minister, name_type=NameType.ALIAS, full_name="Analyst Alias"), actor=actor(analyst),
               reason="Seen in a partner report")
-    entity_update_policy(entity=minister, actor=analyst, reason="Reviewed",
+    entity_update_policy(entity=minister, actor=actor(analyst), reason="Reviewed",
                          category=EntityCategory.OTHER_DESIGNATED_ENTITY, analyst_notes="Watch the new ministry.")
 
     run = import_un(fixture_path("un/next.xml"))
@@ -410,9 +419,10 @@ def test_analyst_data_survives_an_update_import(base_imported, import_un, fixtur
     assert (kept.source_record, kept.name_type) == (None, NameType.ALIAS)
 
 
-def test_analyst_name_survives_delisting_and_relisting(base_imported, import_un, fixture_path):
+def test_analyst_name_survives_delisting_and_relisting(base_imported, import_un, fixture_path, analyst):
     gone = entity("KPi.901")
-    name_save(name=Name(entity=gone, name_type=NameType.WEAK_ALIAS, full_name="Analyst Nickname"), actor=None)
+    name_save(name=Name(entity=gone, name_type=NameType.WEAK_ALIAS, full_name="Analyst Nickname"),
+              actor=actor(analyst))
 
     import_un(fixture_path("un/next.xml"))
     import_un(fixture_path("un/relisted.xml"))
@@ -421,9 +431,9 @@ def test_analyst_name_survives_delisting_and_relisting(base_imported, import_un,
     assert gone.names.count() == 2
 
 
-def test_analyst_first_listed_survives_an_update_import(base_imported, import_un, fixture_path):
+def test_analyst_first_listed_survives_an_update_import(base_imported, import_un, fixture_path, analyst):
     minister = entity("TAi.901")
-    entity_update_policy(entity=minister, actor=None, reason="Designated by us later",
+    entity_update_policy(entity=minister, actor=actor(analyst), reason="Designated by us later",
                          first_listed=datetime.date(2005, 1, 1))
 
     import_un(fixture_path("un/next.xml"))
@@ -459,7 +469,7 @@ def test_forced_import_applies_a_large_delisting(base_imported, import_un, fixtu
 
     assert run.forced
     assert run.counts == {"created": 0, "updated": 0, "unchanged": 2, "delisted": 3, "relisted": 0}
-    assert set(Entity.objects.filter(status=EntityStatus.DELISTED).values_list("caption", flat=True)) == {
+    assert set(Entity.objects.filter(state=DesignationState.DELISTED).values_list("caption", flat=True)) == {
         "MARYAM EXAMPLA", "PAK SAMPLE HO", "FIXTURE FRONT FOR TESTING",
     }
 
@@ -471,7 +481,7 @@ def test_delist_guard_uses_the_source_share(base_imported, import_un, fixture_pa
     if refused:
         with pytest.raises(DelistGuardError, match="would delist 1 of the 5"):
             import_un(fixture_path("un/next.xml"))
-        assert entity("KPi.901").status == EntityStatus.ACTIVE
+        assert entity("KPi.901").state == DesignationState.DESIGNATED
     else:
         assert import_un(fixture_path("un/next.xml")).counts["delisted"] == 1
 

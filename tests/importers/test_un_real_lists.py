@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 
-from entities.choices import EntityKind, EntityStatus, ListingStatus
-from entities.models import Entity, EntityChange, Listing, Source, SourceRecord
+from entities.choices import DesignationState, EntityKind, ListingStatus
+from entities.models import AuditEvent, Entity, Listing, Source, SourceRecord
 from importers.base import ImportFailed, SourceFormatError
 from importers.choices import ImportRunStatus
 from importers.models import ImportRun
@@ -153,7 +153,7 @@ def test_all_versions_in_date_order_give_exactly_the_changes_the_files_show(shar
     for path in paths:
         facts, step = facts_of(path), path.name
         rows_before = registry_row_counts()
-        last_change = EntityChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        last_change = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
         run = import_un(path)
 
@@ -193,7 +193,7 @@ def test_all_versions_in_date_order_give_exactly_the_changes_the_files_show(shar
 
         # The change feed names exactly the entities of those changes.
         feed = {}
-        for action, entity_id in EntityChange.objects.filter(id__gt=last_change).values_list("action", "entity_id"):
+        for action, entity_id in AuditEvent.objects.filter(id__gt=last_change).values_list("action", "entity_id"):
             feed.setdefault(action, []).append(entity_id)
         for what, refs in observed.items():
             if sorted(feed.pop(what, [])) != sorted(after[ref][1] for ref in refs):
@@ -216,7 +216,7 @@ def test_all_versions_in_date_order_give_exactly_the_changes_the_files_show(shar
             problems.append(f"{step}: references now pointing at another entity: {moved[:8]}")
         if Entity.objects.count() != len(seen | facts.references):
             problems.append(f"{step}: {Entity.objects.count()} entities for {len(seen | facts.references)} references")
-        active_entities = set(Entity.objects.filter(status=EntityStatus.ACTIVE).values_list("id", flat=True))
+        active_entities = set(Entity.objects.filter(state=DesignationState.DESIGNATED).values_list("id", flat=True))
         if active_entities != {after[ref][1] for ref in active}:
             problems.append(f"{step}: entity statuses do not follow their listings")
 
@@ -251,7 +251,7 @@ def test_all_versions_in_date_order_give_exactly_the_changes_the_files_show(shar
             assert observed["delisted"] == {"IQi.074"}
             listing = Listing.objects.select_related("entity").get(reference_number="IQi.074")
             assert listing.delisted_at is not None
-            assert listing.entity.status == EntityStatus.DELISTED and listing.entity.delisted_at is not None
+            assert listing.entity.state == DesignationState.DELISTED and listing.entity.delisted_at is not None
             assert SourceRecord.objects.get(source_key="IQi.074").removed_at is not None
 
         for ref in facts.references:
@@ -281,9 +281,9 @@ def check_relisting_history(references: set[str]):
         assert statuses[0] == ListingStatus.ACTIVE and ListingStatus.DELISTED in statuses, statuses
         assert statuses[-1] == ListingStatus.ACTIVE
         entity = listing.entity
-        assert entity.status == EntityStatus.ACTIVE and entity.delisted_at is None
-        entity_statuses = list(entity.history.order_by("history_date", "history_id").values_list("status", flat=True))
-        assert EntityStatus.DELISTED in entity_statuses and entity_statuses[-1] == EntityStatus.ACTIVE
+        assert entity.state == DesignationState.DESIGNATED and entity.delisted_at is None
+        entity_statuses = list(entity.history.order_by("history_date", "history_id").values_list("state", flat=True))
+        assert DesignationState.DELISTED in entity_statuses and entity_statuses[-1] == DesignationState.DESIGNATED
 
 
 def test_the_same_file_twice_changes_nothing(shared_data, import_un):

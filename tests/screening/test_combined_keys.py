@@ -49,10 +49,10 @@ def common_words(registry, monkeypatch):
     entities = list(Entity.objects.order_by("id"))
     target = entities[-1]
     for entity, other in zip(entities[:4], OTHERS, strict=True):
-        Name.objects.create(entity=entity, name_type=NameType.ALIAS, full_name=f"Zorander {other}")
+        Name.objects.create(entity=entity, name_type=NameType.ALIAS, full_name=f"Zorander {other}", public=True)
     for entity, other in zip(entities[4:8], OTHERS, strict=True):
-        Name.objects.create(entity=entity, name_type=NameType.ALIAS, full_name=f"Quillfeather {other}")
-    Name.objects.create(entity=target, name_type=NameType.ALIAS, full_name="Zorander Quillfeather")
+        Name.objects.create(entity=entity, name_type=NameType.ALIAS, full_name=f"Quillfeather {other}", public=True)
+    Name.objects.create(entity=target, name_type=NameType.ALIAS, full_name="Zorander Quillfeather", public=True)
     rebuild()
     monkeypatch.setattr(service, "COMMON_KEY", 3)
     monkeypatch.setattr(service, "CANDIDATES_PER_QUERY", 2)

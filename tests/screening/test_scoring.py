@@ -27,7 +27,7 @@ def entity(*names, birth_dates=(), nationalities=(), kind="person") -> EntityFac
         entity_id="entity-1",
         caption=names[0][1] if names else "",
         kind=kind,
-        status="active",
+        state="designated",
         names=[(name_type, text, [token.as_list() for token in analyse(text, kind).tokens])
                for name_type, text in names],
         birth_dates=list(birth_dates),
@@ -238,8 +238,8 @@ def test_explanation_names_the_matched_name_its_type_and_token_pairs():
 def test_the_candidate_carries_the_entitys_identity():
     facts = entity(("primary", FULL_NAME))
     candidate = run(Query(name=FULL_NAME), facts)
-    assert (candidate.entity_id, candidate.caption, candidate.kind, candidate.status) == (
-        "entity-1", FULL_NAME, "person", "active",
+    assert (candidate.entity_id, candidate.caption, candidate.kind, candidate.state) == (
+        "entity-1", FULL_NAME, "person", "designated",
     )
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from entities.models import Entity, Name
-from entities.services import entity_update_policy
+from entities.services import entity_propose_delisting, proposal_approve
 from screening.index import rebuild, reindex_entities
 from screening.models import KeyFrequency
 from screening.names import analyse
@@ -24,6 +24,7 @@ from screening.service import (
     similar_words,
 )
 from tests.api.helpers import by_reference
+from tests.helpers import actor
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ def test_delisted_by_the_source_is_not_returned(registry, import_un, screening_f
     assert before.candidates[0].entity_id == registry["QDi.905"].pk
     import_un(screening_file("v2.xml"))  # drops QDi.905; its index rows stay until a reindex
     registry["QDi.905"].refresh_from_db()
-    assert registry["QDi.905"].status == "delisted"
+    assert registry["QDi.905"].state == "delisted"
     [after] = screen([Query(name="Tariq Mahmud Zafarani")])
     assert registry["QDi.905"].pk not in {c.entity_id for c in after.candidates}
     reindex_entities(Entity.objects.values_list("pk", flat=True))
@@ -130,9 +131,11 @@ def test_delisted_by_the_source_is_not_returned(registry, import_un, screening_f
     assert registry["QDi.905"].pk not in {c.entity_id for c in rebuilt.candidates}
 
 
-def test_delisted_by_an_analyst_is_not_returned(registry, django_user_model):
-    analyst = django_user_model.objects.create_user(username="analyst", password="not-used")
-    entity_update_policy(entity=registry["QDi.902"], actor=analyst, reason="test", status="delisted")
+def test_delisted_by_analysts_is_not_returned(registry, analyst, approver):
+    proposal = entity_propose_delisting(entity=registry["QDi.902"], actor=actor(analyst), reason="Court ruling")
+    [before] = screen([Query(name="Sergei Petrovich Volkodavov")])
+    assert registry["QDi.902"].pk in {c.entity_id for c in before.candidates}  # a proposal is not a decision
+    proposal_approve(proposal=proposal, actor=actor(approver), reason="Ruling checked")
     [result] = screen([Query(name="Sergei Petrovich Volkodavov")])
     assert registry["QDi.902"].pk not in {c.entity_id for c in result.candidates}
 
@@ -209,7 +212,7 @@ def test_one_unknown_word_adds_trigram_candidates(registry):
 def test_a_name_of_initials_and_a_legal_form_alone_is_found(registry):
     """'S. T. Co.' has no distinctive word to be found by; all its words together are its key."""
     sunrise = registry["TAe.901"]
-    Name.objects.create(entity=sunrise, name_type="alias", full_name="S. T. Co.")
+    Name.objects.create(entity=sunrise, name_type="alias", full_name="S. T. Co.", public=True)
     reindex_entities([sunrise.pk])
     [result] = screen([Query(name="s. t. co", kind="organisation")])
     assert result.candidates[0].entity_id == sunrise.pk
@@ -222,7 +225,7 @@ def test_a_name_of_initials_and_a_legal_form_alone_is_found(registry):
 def test_on_equal_scores_a_primary_name_ranks_before_an_alias(registry):
     """'Sunrise Trading' made an alias of another entity: the same score, but TAe.901 is designated under it."""
     other = registry["QDe.902"]
-    Name.objects.create(entity=other, name_type="alias", full_name="SUNRISE TRADING COMPANY")
+    Name.objects.create(entity=other, name_type="alias", full_name="SUNRISE TRADING COMPANY", public=True)
     reindex_entities([other.pk])
     [result] = screen([Query(name="Sunrise Trading Company")])
     first, second = result.candidates[:2]
