@@ -45,6 +45,9 @@ ABBREVIATIONS = {
     "u.n", "approx", "ca", "vs", "gen", "col", "lt", "capt", "maj", "brig", "sgt", "prof", "eng", "mt", "tel", "para",
 }
 EVIDENCE_MAX = 320
+# The rules read this many characters around a reference at most: a rule's words and the name after them
+# are far shorter, and a bound keeps a long run-on narrative from costing time in the square of its length.
+WINDOW = 600
 CUE_WORDS = 8
 # What may come before a name whose role follows it: "Senior Al-Qaida (QDe.004) leader".
 ADJECTIVES = re.compile(r"^\s*(?:(?:a|an|the|was|is|senior|former|acting|deputy|overall|key|top|prominent|[\w-]+-based"
@@ -92,17 +95,19 @@ def find_citations(narrative: str, *, own_reference: str = "") -> tuple[Citation
         mentions = find_mentions(text)
         for start, end in sentence_spans(text):
             inside = [mention for mention in mentions if start <= mention.start < end]
+            own_alias = bool(inside) and bool(SELF_ALIAS.search(text, start, end))
             previous = None
             for index, mention in enumerate(inside):
                 clause_start = inside[index - 1].end if index else start
                 following = inside[index + 1].start if index + 1 < len(inside) else end
                 rule, cue = read(
-                    before=text[start:mention.start], clause=text[clause_start:mention.start],
-                    after=text[mention.end:following], own=party(own), cited=party(mention.reference),
-                    previous=previous,
+                    before=text[max(start, mention.start - WINDOW):mention.start],
+                    clause=text[max(clause_start, mention.start - WINDOW):mention.start],
+                    after=text[mention.end:min(following, mention.end + WINDOW)],
+                    own=party(own), cited=party(mention.reference), previous=previous,
                 )
                 previous = rule
-                if mention.reference == own or SELF_ALIAS.search(text, start, end):
+                if mention.reference == own or own_alias:
                     continue
                 citation = make_citation(text[start:end], mention, rule, cue, own, start)
                 found.setdefault((citation.subject, citation.kind, citation.object), citation)
@@ -163,7 +168,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence; "a.k.a.", "Jan. 2010", "Dr. …" and initials ("M. Ali") end none."""
     spans, start = [], 0
     for match in SENTENCE_END.finditer(text):
-        word = text[:match.start()].rsplit(" ", 1)[-1].lstrip("(\"“‘'")
+        word = text[text.rfind(" ", 0, match.start()) + 1:match.start()].lstrip("(\"“‘'")
         if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
             continue
         spans.append((start, match.end()))

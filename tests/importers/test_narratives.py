@@ -6,6 +6,7 @@ Consolidated List (quoted as the list writes them) and on the newest real list i
 import dataclasses
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -331,6 +332,14 @@ def test_one_citation_per_relationship_and_a_specific_kind_hides_the_plain_one()
 def test_without_its_own_reference_the_narrative_still_gives_citations():
     citations = find_citations("Leader of Al-Qaida (QDe.004). Founded by Jalaluddin Haqqani (TAi.040).")
     assert {(c.subject, c.kind, c.object) for c in citations} == {("", LEADER, "QDe.004"), ("TAi.040", LEADER, "")}
+
+
+def test_a_long_run_on_narrative_takes_time_in_proportion_to_its_length():
+    narrative = "Leader of Al-Qaida (QDe.004) and " * 1000 + "Jemaah Islamiyah (QDe.092)."
+    started = time.perf_counter()
+    citations = find_citations(narrative, own_reference="QDi.901")
+    assert {(c.kind, c.object) for c in citations} == {(LEADER, "QDe.004"), (LEADER, "QDe.092")}
+    assert time.perf_counter() - started < 10  # about 0.5 s; reading the whole sentence each time took 20 s
 
 
 @pytest.mark.parametrize(("old", "today"), [
