@@ -120,7 +120,7 @@ def main(argv=None) -> int:
         print(f"  {kind:<16} {count:>4}")
     absent = figures["absent"]
     absent_refs = collections.Counter(citation.reference for _, citation in absent)
-    print(f"citing a reference absent from the list:    {len(absent)} relationships, {len(absent_refs)} references, "
+    print(f"citations of a reference absent from the list: {len(absent)}, of {len(absent_refs)} references, "
           f"in {len({record.key for record, _ in absent})} narratives")
     for reference in sorted(absent_refs):
         citers = sorted({record.key for record, citation in absent if citation.reference == reference})
@@ -135,7 +135,7 @@ def main(argv=None) -> int:
         by_kind[citation.kind.value].append((record, citation))
     for kind in ("leader_of", "member_of", "financier_of", "successor_of", "affiliated_with"):
         picked = rng.sample(by_kind[kind], min(args.samples, len(by_kind[kind])))
-        print(f"\n{kind}: {len(by_kind[kind])}, {len(picked)} at random")
+        print(f"\n{kind}: {len(by_kind[kind])} citations, {len(picked)} at random")
         for record, citation in picked:
             print(show(citation, record))
     if args.review:
