@@ -26,6 +26,10 @@ class FetchError(ImportFailed):
     """The download failed. Worth retrying later."""
 
 
+class SourceUnreachable(FetchError):
+    """The source's server could not be reached at all (offline): the import was not attempted, nor recorded."""
+
+
 class DelistGuardError(ImportFailed):
     """The import would delist more of the registry at once than the source allows."""
 
@@ -53,6 +57,12 @@ class SourceImporter:
         from importers.fetch import download
 
         return download(url=url, destination=destination, **validators)
+
+    def unreachable(self, url: str) -> str:
+        """Why the server of ``url`` cannot be reached at all, or "" when it answers; see ``importers.fetch``."""
+        from importers.fetch import unreachable
+
+        return unreachable(url)
 
 
 _importers: dict[str, SourceImporter] = {}

@@ -88,6 +88,25 @@ def download(*, url: str, destination: Path, etag: str = "", last_modified: str 
         raise
 
 
+def unreachable(url: str) -> str:
+    """
+    Why the server of ``url`` cannot be reached at all (no network, unknown host, connection refused or timed
+    out), or "" when it answers anything, even an error: that is the download's to judge and to record. One
+    try, no retries, the body left unread.
+    """
+    if not url:
+        return ""  # the download itself says that a URL is missing
+    try:
+        with requests.get(url, stream=True, timeout=settings.IMPORT_HTTP_TIMEOUT, headers={"User-Agent": USER_AGENT}):
+            return ""
+    except requests.exceptions.SSLError:
+        return ""  # the server answered; a broken certificate is a failure worth recording
+    except requests.ConnectionError as error:
+        return f"Cannot reach {url}, so nothing was attempted: {error}"
+    except requests.RequestException:
+        return ""
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

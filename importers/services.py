@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from entities.audit import Actor, save
 from entities.models import Source
-from importers.base import ImportFailed, get_importer
+from importers.base import ImportFailed, SourceUnreachable, get_importer
 from importers.choices import ImportRunStatus
 from importers.fetch import sha256_of
 from importers.locks import source_lock
@@ -61,6 +61,7 @@ def import_source(
     file: str | Path | None = None,
     url: str | None = None,
     force: bool = False,
+    only_if_reachable: bool = False,
     progress: Callable[[str], None] = lambda message: None,
 ) -> ImportRun:
     """
@@ -68,8 +69,16 @@ def import_source(
 
     Returns the finished ImportRun. Raises ImportFailed (with ``.run`` set) when the import is refused
     or fails; the run then records the reason and nothing in the registry has changed.
+
+    With ``only_if_reachable``, a download whose server cannot be reached at all is not attempted: it raises
+    SourceUnreachable (``.run`` None) and records no run. bin/run asks for this when it retries the official
+    list on every start, so that a machine that stays offline does not pile up failed runs.
     """
     source = source_for(slug)
+    if only_if_reachable and not file:
+        reason = get_importer(slug).unreachable(url or source.url)
+        if reason:
+            raise SourceUnreachable(reason)
     run = ImportRun.objects.create(
         source=source, trigger=trigger, triggered_by=user, forced=force,
         location=str(file or url or source.url),

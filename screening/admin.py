@@ -25,6 +25,14 @@ class ScreeningForm(forms.Form):
     nationality = forms.CharField(max_length=100, required=False, help_text="ISO code or country name")
     threshold = forms.FloatField(min_value=0, max_value=1, initial=DEFAULT_THRESHOLD)
 
+    def __init__(self, data=None, **kwargs):
+        # A link such as ?name=X (from a bookmark or another tool) screens at the default threshold, and the
+        # form then shows the threshold it used.
+        if data is not None and not (data.get("threshold") or "").strip():
+            data = data.copy()
+            data["threshold"] = str(DEFAULT_THRESHOLD)
+        super().__init__(data, **kwargs)
+
     def clean_birth_date(self):
         value = self.cleaned_data["birth_date"]
         if len(value) == 10:
@@ -47,7 +55,7 @@ class ScreeningAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_staff
 
     def changelist_view(self, request, extra_context=None):
-        form = ScreeningForm(request.GET or None, initial={"threshold": DEFAULT_THRESHOLD})
+        form = ScreeningForm(request.GET or None)
         candidates = None
         if form.is_valid():
             data = form.cleaned_data

@@ -14,14 +14,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from entities.models import Entity, Listing, Source
-from importers.base import FetchError, ImportFailed, SourceFormatError
+from importers.base import FetchError, ImportFailed, SourceFormatError, SourceUnreachable
 from importers.choices import ImportRunStatus, ImportTrigger
 from importers.models import ImportRun
 from importers.services import import_source
@@ -443,3 +444,61 @@ def test_a_long_retry_after_does_not_hold_the_import(list_server, un_source, dow
         import_un_now()
 
     assert time.monotonic() - started < 2
+
+
+# --- Offline: --only-if-reachable, as bin/run retries the official list on every start --------------------
+
+
+def test_offline_restarts_record_no_import_runs(download_settings, capsys):
+    """bin/run on a machine without network, started three times: the sample list once, and no failed runs."""
+    offline = f"http://127.0.0.1:{free_port()}/consolidated.xml"
+    sample = Path(__file__).resolve().parents[2] / "importers" / "sources" / "samples" / "un-sc-sample.xml"
+    call_command("import_source", "un-sc", "--file", str(sample), stdout=StringIO())
+    before = registry_rows()
+
+    for _ in range(3):
+        with pytest.raises(CommandError, match="Cannot reach") as refusal:
+            call_command("import_source", "un-sc", "--url", offline, "--only-if-reachable", stdout=StringIO())
+        assert refusal.value.returncode == 3
+
+    assert list(ImportRun.objects.values_list("status", flat=True)) == [ImportRunStatus.SUCCEEDED]
+    assert registry_rows() == before
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import_source", "un-sc", "--url", offline, "--only-if-reachable", "--json")
+    outcome = json.loads(capsys.readouterr().out)
+    assert exit_.value.code == 3 and outcome["run"] is None and outcome["error"].startswith(f"Cannot reach {offline}")
+    assert ImportRun.objects.count() == 1
+
+
+def test_only_if_reachable_imports_when_the_server_answers(list_server, un_source, download_settings):
+    list_server.serve(Reply(body=LIST_V1, headers=V1_HEADERS))
+
+    run = import_un_now(only_if_reachable=True)
+
+    assert run.status == ImportRunStatus.SUCCEEDED and run.created == 4
+    assert last_good(download_settings).read_bytes() == LIST_V1
+
+
+def test_only_if_reachable_still_records_a_server_that_answers_with_an_error(
+    list_server, imported_v1, download_settings
+):
+    """Reachable but failing is a real failed import, worth its record; only "cannot connect" is skipped."""
+    list_server.serve(Reply(status=404))
+
+    with pytest.raises(FetchError) as failure:
+        import_un_now(only_if_reachable=True)
+
+    assert not isinstance(failure.value, SourceUnreachable)
+    assert failure.value.run.status == ImportRunStatus.FAILED and "HTTP 404" in failure.value.run.error
+    assert_untouched(imported_v1, download_settings)
+
+
+def test_without_only_if_reachable_an_offline_attempt_is_recorded(imported_v1, download_settings):
+    """The schedule, the admin and plain commands keep recording every failed download."""
+    Source.objects.filter(slug="un-sc").update(url=f"http://127.0.0.1:{free_port()}/consolidated.xml")
+
+    with pytest.raises(FetchError) as failure:
+        import_un_now()
+
+    assert not isinstance(failure.value, SourceUnreachable)
+    assert failure.value.run.status == ImportRunStatus.FAILED

@@ -3,10 +3,12 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from importers.base import ImportFailed, importer_slugs
+from importers.base import ImportFailed, SourceUnreachable, importer_slugs
 from importers.choices import ImportTrigger
 from importers.models import ImportRun
 from importers.services import import_source
+
+EXIT_UNREACHABLE = 3  # tells "offline, nothing attempted" apart from a failed import (1)
 
 
 class Command(BaseCommand):
@@ -21,18 +23,25 @@ class Command(BaseCommand):
             "--force", action="store_true", help="Apply even if it would delist more than the source's limit at once."
         )
         parser.add_argument(
+            "--only-if-reachable", action="store_true",
+            help="When downloading: if the server cannot be reached at all (offline), import nothing, record no "
+            f"import run and exit with status {EXIT_UNREACHABLE}.",
+        )
+        parser.add_argument(
             "--json", dest="as_json", action="store_true", help="Print one JSON object with the outcome."
         )
 
-    def handle(self, *args, source, file, url, force, as_json, **options):
+    def handle(self, *args, source, file, url, force, only_if_reachable, as_json, **options):
         if source not in importer_slugs():
             raise CommandError(f"Unknown source {source!r}; known sources: {', '.join(importer_slugs())}.")
         show_progress = not as_json and sys.stderr.isatty()
         try:
             run = import_source(
                 slug=source, trigger=ImportTrigger.COMMAND, file=file, url=url, force=force,
-                progress=self.progress if show_progress else lambda message: None,
+                only_if_reachable=only_if_reachable, progress=self.progress if show_progress else lambda message: None,
             )
+        except SourceUnreachable as error:
+            self.fail(source, None, str(error), as_json=as_json, exit_code=EXIT_UNREACHABLE)
         except ImportFailed as error:
             self.fail(source, error.run, str(error), as_json=as_json)
         except Exception as error:  # recorded on the run already; report it the same way
@@ -43,11 +52,11 @@ class Command(BaseCommand):
         else:
             self.print_summary(run)
 
-    def fail(self, source, run, message, *, as_json):
+    def fail(self, source, run, message, *, as_json, exit_code=1):
         if as_json:
             self.print_json(run, message)
-            sys.exit(1)
-        raise CommandError(f"Import of {source} failed: {message}")
+            sys.exit(exit_code)
+        raise CommandError(f"Import of {source} failed: {message}", returncode=exit_code)
 
     def progress(self, message):
         self.stderr.write(f"… {message}", style_func=self.style.HTTP_INFO)
