@@ -111,7 +111,8 @@ def test_review_then_reject_then_propose_again(analyst, approver):
     assert state_of(entity) == State.PROPOSED and again.state == ProposalState.OPEN
     actions = list(AuditEvent.objects.filter(entity=entity).values_list("action", "reason"))
     assert actions == [
-        (AuditAction.CREATED, "Claims attacks on the platform"), (AuditAction.PROPOSED, "Claims attacks on the platform"),
+        (AuditAction.CREATED, "Claims attacks on the platform"),
+        (AuditAction.PROPOSED, "Claims attacks on the platform"),
         (AuditAction.REVIEW_STARTED, "Checking the evidence"), (AuditAction.REJECTED, "Satire account"),
         (AuditAction.PROPOSED, "New attack claimed"),
     ]
