@@ -49,6 +49,13 @@ class SourceImporter:
         """Read a downloaded file into validated records, or raise SourceFormatError saying what is wrong."""
         raise NotImplementedError
 
+    def citations(self, record) -> tuple:
+        """
+        Other listings of this source that ``record`` cites, each an ``importers.narratives.Citation`` (subject,
+        kind, object as the source's keys, and the words that say so): candidate relationships for analysts.
+        """
+        return ()
+
     def fetch(self, *, url: str, validators: dict[str, str], destination: Path):
         """
         Download the list at ``url`` into ``destination``; returns an ``importers.fetch.FetchResult``.

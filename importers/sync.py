@@ -19,11 +19,12 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from entities import audit
 from entities.audit import Actor, delete, event, field_changes, history_kwargs, item_change, save, snapshot
-from entities.choices import AuditAction, ListingStatus
-from entities.models import Entity, Listing, SourceRecord
+from entities.choices import AuditAction, ListingStatus, RelationshipState
+from entities.models import Entity, Listing, Relationship, SourceRecord
 from entities.services import lifecycle
+from entities.services.relationships import RELATIONSHIP_FIELDS, relationship_candidates
 from entities.signals import send_names_changed
-from importers.base import DelistGuardError
+from importers.base import DelistGuardError, get_importer
 from importers.records import EntityRecord
 from importers.rows import (
     FACT_MODELS,
@@ -86,6 +87,7 @@ def sync_records(*, source, records: list[EntityRecord], actor: Actor, reason: s
     events += sync.relist_records([known for known, _ in returning], changes)
     events += sync.create_records(new)
     events += sync.delist_records([existing[key] for key in leaving])
+    sync.derive_relationships([*new, *(record for _, record in [*changed, *returning])], events)
     audit.record(events)
     # Not a change to the records, so it writes no history.
     SourceRecord.objects.filter(source=source, removed_at__isnull=True).update(last_seen=now)
@@ -249,6 +251,39 @@ class Sync:
         bulk_create_with_history(to_create, Listing, **self.history)
         bulk_update_with_history(to_update, Listing, list(LISTING_FIELDS), **self.history)
         return changes
+
+    def derive_relationships(self, records: list[EntityRecord], events: list) -> None:
+        """
+        Candidate relationships from what these (new or changed) records cite of the source's other listings,
+        for analysts to confirm or dismiss; a pair known in any state is not suggested again. Each candidate is
+        an internal change in the audit event of the entity whose record cites it.
+        """
+        importer = get_importer(self.source.slug)
+        citations = [(record.key, citation) for record in records for citation in importer.citations(record)]
+        if not citations:
+            return
+        references = {reference for key, c in citations for reference in (key, c.subject, c.object)}
+        entity_of = dict(Listing.objects.filter(source=self.source, reference_number__in=references)
+                         .values_list("reference_number", "entity_id"))
+        record_of = dict(SourceRecord.objects.filter(source=self.source, source_key__in={k for k, _ in citations})
+                         .values_list("source_key", "id"))
+        candidates, citing = [], []
+        for key, citation in citations:
+            subject, target = entity_of.get(citation.subject), entity_of.get(citation.object)
+            if subject is None or target is None or subject == target:
+                continue  # a listing no longer (or never) on the list, or two listings of one entity
+            candidates.append(Relationship(subject_id=subject, kind=str(citation.kind), object_id=target,
+                                           state=RelationshipState.CANDIDATE, source_record_id=record_of[key],
+                                           basis=citation.evidence))
+            citing.append(entity_of[key])
+        made = {id(relationship) for relationship in relationship_candidates(candidates, actor=self.actor,
+                                                                            reason=self.reason)}
+        event_of = {event.entity_id: event for event in reversed(events)}
+        for relationship, entity_id in zip(candidates, citing, strict=True):
+            if id(relationship) in made and entity_id in event_of:
+                event_of[entity_id].changes.append(item_change(
+                    "relationship", after=snapshot(relationship, RELATIONSHIP_FIELDS), public=False,
+                    item_id=relationship.pk))
 
     def relist_records(self, returning: list[SourceRecord], changes: dict) -> list:
         """Records back on the list: their listings are active again, and the lifecycle decides the entities'."""

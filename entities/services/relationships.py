@@ -7,7 +7,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from entities.audit import Actor, event, history_kwargs, item_change, record, save, snapshot
-from entities.choices import AuditAction, RelationshipState
+from entities.choices import AuditAction, RelationshipKind, RelationshipState
 from entities.models import Entity, Relationship
 from entities.services.common import CurationError, require_perm, require_reason, touch
 from entities.services.lifecycle import is_public
@@ -56,14 +56,18 @@ def relationship_candidates(candidates: list[Relationship], *, actor: Actor, rea
     any state: a candidate is suggested once, and a dismissed one never again. Call inside the import's
     transaction. Candidates are internal until confirmed, so they change no entity's public document.
     """
-    known = set(Relationship.objects.filter(subject__in={c.subject_id for c in candidates})
-                .values_list("subject_id", "kind", "object_id"))
+    ends = {c.subject_id for c in candidates} | {c.object_id for c in candidates}
+    known = set(Relationship.objects.filter(subject__in=ends).values_list("subject_id", "kind", "object_id"))
     new = []
     for candidate in candidates:
         key = (candidate.subject_id, candidate.kind, candidate.object_id)
-        if key not in known and candidate.subject_id != candidate.object_id:
-            known.add(key)
-            new.append(candidate)
+        # "affiliated with" reads both ways: B affiliated with A is the pair A affiliated with B.
+        mirror = (candidate.object_id, candidate.kind, candidate.subject_id)
+        symmetric = candidate.kind == RelationshipKind.AFFILIATED_WITH
+        if key in known or (symmetric and mirror in known) or candidate.subject_id == candidate.object_id:
+            continue
+        known.add(key)
+        new.append(candidate)
     bulk_create_with_history(new, Relationship, **history_kwargs(actor, reason))
     return new
 

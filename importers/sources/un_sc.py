@@ -13,6 +13,7 @@ from django.conf import settings
 
 from entities.choices import DateType, EntityCategory, EntityKind, Gender, NameType, SourcePolicy
 from importers.base import SourceFormatError, SourceImporter, register
+from importers.narratives import find_citations
 from importers.records import (
     BirthDateData,
     DocumentData,
@@ -68,6 +69,9 @@ class UnSecurityCouncil(SourceImporter):
     default_url = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
     file_suffix = ".xml"
     default_policy = SourcePolicy.AUTO_DESIGNATE  # the Security Council's designations are binding on members
+
+    def citations(self, record: EntityRecord) -> tuple:
+        return find_citations(record.narrative, own_reference=record.key)
 
     def parse(self, path: Path) -> ParsedList:
         records, keys, generated_at = [], set(), ""
