@@ -57,6 +57,7 @@ NOT_RUN = {  # a command as written (its comment left out; * matches any text): 
     "bin/run*": SERVER,
     "PORT=* bin/run*": SERVER,
     "bin/test*": "runs this test suite",
+    "SCREENSHOTS=1 bin/test*": "runs the browser tests to redraw docs/screenshots/",
     "bin/manage import_source un-sc": DOWNLOAD,
     "bin/manage import_source un-sc --url *": DOWNLOAD,
     "bin/manage COMMAND": "a synopsis",
@@ -66,6 +67,7 @@ NOT_RUN = {  # a command as written (its comment left out; * matches any text): 
 NOT_RUN_SECTIONS = {  # a `## ` section of the README: why none of its commands is run
     "Running it for real": "production set-up: an activated venv, PostgreSQL, a broker, gunicorn and Celery",
 }
+PICTURES = ("text",)  # fence languages of diagrams: nothing in them runs
 COMMAND_WORDS = re.compile(r"(\w+=\S+ )*(bin/|python|curl )")
 
 
@@ -115,6 +117,8 @@ def examples(text: str) -> list[Example]:
             raise AssertionError(f"README.md:{line}: a ```json example without a readme-test marker (see {__name__})")
         elif token["language"] == "bash":
             found += bash_commands(token["block"], line + 1, section)
+        elif token["language"] in PICTURES:
+            continue
         elif token["language"] is not None:
             raise AssertionError(f"README.md:{line}: ```{token['language']} blocks are not known to {__name__}")
         elif COMMAND_WORDS.match(token["inline"]) and " " in token["inline"]:
