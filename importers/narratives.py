@@ -94,6 +94,8 @@ def find_citations(narrative: str, *, own_reference: str = "") -> tuple[Citation
     for paragraph in re.split(r"\n\s*\n", narrative or ""):
         text = " ".join(paragraph.split())
         mentions = find_mentions(text)
+        if not mentions:
+            continue  # most paragraphs cite nothing: no need to split them into sentences
         for start, end in sentence_spans(text):
             inside = [mention for mention in mentions if start <= mention.start < end]
             own_alias = bool(inside) and bool(SELF_ALIAS.search(text, start, end))
