@@ -255,14 +255,15 @@ def run_logic_v2(rows: list[Row], candidate_sets: list[list], deadline: Deadline
     from nomenklatura.matching import get_algorithm
 
     from entities.api.ftm import ftm_entities
+    from entities.choices import Audience
     from entities.models import Entity
     from entities.selectors import entity_documents
 
     algorithm = get_algorithm("logic-v2")
     config = algorithm.default_config()
-    # Our candidate sets, as screen() sees them: active entities only (all of them, after one import).
+    # Our candidate sets, as screen() sees them: designated entities only (all of them, after one import).
     proxies = {document["id"]: model.get_proxy(ftm_entities(document)[0], cleaned=False)
-               for document in entity_documents(Entity.objects.active())}
+               for document in entity_documents(Entity.objects.designated(), audience=Audience.PUBLIC)}
     captions = dict(Entity.objects.values_list("id", "caption"))
     if proxies:  # loads logic-v2's name data: not timed
         warm_up = model.make_entity("Person")

@@ -192,8 +192,8 @@ def stage_recall(args) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT e.id, e.kind, n.full_name FROM entities_entity e JOIN entities_name n ON "
                        "n.entity_id = e.id AND n.name_type = 'primary' JOIN entities_listing l ON l.entity_id = "
-                       "e.id JOIN entities_source s ON s.id = l.source_id WHERE s.slug = 'bench' AND e.status = "
-                       "'active' AND n.id % 97 = 0 ORDER BY n.id")
+                       "e.id JOIN entities_source s ON s.id = l.source_id WHERE s.slug = 'bench' AND e.state = "
+                       "'designated' AND n.id % 97 = 0 ORDER BY n.id")
         pool = cursor.fetchall()
         rng = random.Random(args.seed)
         sample = rng.sample(pool, min(RECALL_ENTITIES, len(pool)))

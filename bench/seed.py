@@ -188,7 +188,8 @@ class EntityFactory:
         first_listed = (created_at - timedelta(days=rng.randint(0, 6000))).date()
         delisted = rng.random() < 0.05
         delisted_at = updated_at if delisted else None
-        status = "delisted" if delisted else "active"
+        status = "delisted" if delisted else "active"  # the listing's
+        state = "delisted" if delisted else "designated"  # the entity's: every seeded entity was designated
         regime, list_type = rng.choices([(r, t) for r, t, _ in REGIMES], [w for *_, w in REGIMES])[0]
         reference = f"B{'Qi' if is_person else 'Qe'}.{number + 1:06d}"
         record_id = ids.next("record")
@@ -207,8 +208,8 @@ class EntityFactory:
         countries = rng.sample(locale["countries"], k=min(len(locale["countries"]), rng.choice([1, 1, 1, 2])))
         narrative = rng.choice(NARRATIVES).format(year=rng.randint(2010, 2024), city=rng.choice(locale["cities"]))
         entity = (entity_id, "person" if is_person else "organisation", caption, parts[0], parts[1], parts[2],
-                  parts[3], gender, json.dumps(titles), json.dumps(positions), narrative, category, status,
-                  first_listed, delisted_at, "", created_at, updated_at)
+                  parts[3], gender, json.dumps(titles), json.dumps(positions), narrative, category, state,
+                  created_at, first_listed, delisted_at, "", created_at, updated_at)
 
         rows = {"names": [], "birth_dates": [], "birth_places": [], "nationalities": [], "addresses": [],
                 "documents": []}
@@ -369,8 +370,8 @@ def setup_django(database_url: str) -> None:
 # table key -> (model name, field names in row order); fields are resolved to columns through the model.
 TABLES = {
     "entities": ("Entity", ["id", "kind", "caption", "first_name", "second_name", "third_name", "fourth_name",
-                            "gender", "titles", "positions", "narrative", "category", "status", "first_listed",
-                            "delisted_at", "analyst_notes", "created_at", "updated_at"]),
+                            "gender", "titles", "positions", "narrative", "category", "state", "first_designated_at",
+                            "first_listed", "delisted_at", "analyst_notes", "created_at", "updated_at"]),
     "source_records": ("SourceRecord", ["id", "source", "source_key", "external_id", "entity", "payload",
                                         "content_hash", "first_seen", "last_seen", "removed_at"]),
     "names": ("Name", ["id", "entity", "source_record", "name_type", "full_name", "quality", "note", "date_of_birth",
@@ -414,12 +415,13 @@ def seed(args) -> dict:
 
     from apiclients.services import api_client_create
     from entities.documents import render_all
-    from entities.models import EntityChange, EntityDocument, Source
+    from entities.models import AuditEvent, EntityDocument, Source
 
     source = Source.objects.create(slug=SOURCE_SLUG, name="Synthetic benchmark list", enabled=False)
     models = {key: apps.get_model("entities", name) for key, (name, _) in TABLES.items()}
     sqls = {key: copy_sql(models[key], fields) for key, (_, fields) in TABLES.items()}
-    change_sql = copy_sql(EntityChange, ["id", "entity", "action", "occurred_at", "reason", "details"])
+    change_sql = copy_sql(AuditEvent, ["id", "entity", "action", "occurred_at", "actor_kind", "reason", "public",
+                                       "changes", "details"])
 
     rng = random.Random(args.seed)
     factory = EntityFactory(rng, source.pk)
@@ -444,13 +446,13 @@ def seed(args) -> dict:
             for key in TABLES:
                 copy_rows(cursor, sqls[key], chunk[key])
                 counts[key] += len(chunk[key])
-        # Changes are numbered in the order they happened, as record_changes() numbers them.
+        # Changes are numbered in the order they happened, as entities.audit.record() numbers them.
         changes.sort(key=lambda change: change[0])
-        copy_rows(cursor, change_sql, ((number, entity_id, action, occurred_at, "Synthetic benchmark seed",
-                                        json.dumps(details))
+        copy_rows(cursor, change_sql, ((number, entity_id, action, occurred_at, "importer:bench",
+                                        "Synthetic benchmark seed", True, "[]", json.dumps(details))
                                        for number, (occurred_at, entity_id, action, details) in enumerate(changes, 1)))
         counts["changes"] = len(changes)
-        for model in [*models.values(), EntityChange]:
+        for model in [*models.values(), AuditEvent]:
             if model._meta.pk.get_internal_type() == "BigAutoField":
                 table = model._meta.db_table
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "

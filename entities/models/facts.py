@@ -28,7 +28,7 @@ class EntityFact(models.Model):
         help_text="Where this fact came from; empty when an analyst entered it.",
     )
     public = models.BooleanField(
-        default=False,
+        default=False, db_default=False,  # bulk writers that name no column (COPY) get internal too
         help_text="An analyst's item is internal unless marked public (source facts are always public).",
     )
 
