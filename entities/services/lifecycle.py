@@ -132,37 +132,39 @@ def proposal_start_review(*, proposal: Proposal, actor: Actor, reason: str) -> P
     return proposal
 
 
+# What a decision does: (kind of proposal, outcome) -> the entity's new state and the event's action. No new
+# state means the entity stays as it is: a rejected delisting leaves it designated.
+DECISIONS = {
+    (ProposalKind.DESIGNATE, ProposalState.APPROVED): (State.DESIGNATED, AuditAction.DESIGNATED),
+    (ProposalKind.DESIGNATE, ProposalState.REJECTED): (State.REJECTED, AuditAction.REJECTED),
+    (ProposalKind.DELIST, ProposalState.APPROVED): (State.DELISTED, AuditAction.DELISTED),
+    (ProposalKind.DELIST, ProposalState.REJECTED): (None, AuditAction.DELISTING_REJECTED),
+}
+
+
 @transaction.atomic
 def proposal_approve(*, proposal: Proposal, actor: Actor, reason: str) -> Entity:
     """Designate (a designation proposal) or delist (a delisting proposal). Four-eyes: never one's own."""
-    proposal = _decidable(proposal, actor, "approve a proposal")
-    reason = require_reason(reason, "the decision")
-    now = timezone.now()
-    _close(proposal, ProposalState.APPROVED, actor=actor, reason=reason, when=now)
-    entity = _locked(proposal.entity)
-    if proposal.kind == ProposalKind.DESIGNATE:
-        decided = _move(entity, State.DESIGNATED, action=AuditAction.DESIGNATED, actor=actor, reason=reason,
-                        when=now)
-    else:
-        decided = _move(entity, State.DELISTED, action=AuditAction.DELISTED, actor=actor, reason=reason, when=now)
-    decided.details["proposal"] = proposal.pk
-    record([decided])
-    return entity
+    return _decide(proposal, ProposalState.APPROVED, actor=actor, reason=reason, what="approve a proposal")
 
 
 @transaction.atomic
 def proposal_reject(*, proposal: Proposal, actor: Actor, reason: str) -> Entity:
     """Reject a proposal: a proposed entity becomes rejected; a designated one stays designated."""
-    proposal = _decidable(proposal, actor, "reject a proposal")
+    return _decide(proposal, ProposalState.REJECTED, actor=actor, reason=reason, what="reject a proposal")
+
+
+def _decide(proposal: Proposal, outcome: str, *, actor: Actor, reason: str, what: str) -> Entity:
+    proposal = _decidable(proposal, actor, what)
     reason = require_reason(reason, "the decision")
     now = timezone.now()
-    _close(proposal, ProposalState.REJECTED, actor=actor, reason=reason, when=now)
+    _close(proposal, outcome, actor=actor, reason=reason, when=now)
     entity = _locked(proposal.entity)
-    if proposal.kind == ProposalKind.DESIGNATE:
-        decided = _move(entity, State.REJECTED, action=AuditAction.REJECTED, actor=actor, reason=reason, when=now)
+    state, action = DECISIONS[proposal.kind, outcome]
+    if state is None:
+        decided = event(entity.pk, action, actor=actor, reason=reason, public=False, when=now)
     else:
-        decided = event(entity.pk, AuditAction.DELISTING_REJECTED, actor=actor, reason=reason, public=False,
-                        when=now)
+        decided = _move(entity, state, action=action, actor=actor, reason=reason, when=now)
     decided.details["proposal"] = proposal.pk
     record([decided])
     return entity
