@@ -22,9 +22,10 @@ class AuditEvent(models.Model):
     occurred_at = models.DateTimeField()
     actor_kind = models.CharField(max_length=120, default="",
                                   help_text="analyst, approver, importer:<source>, service, …")
-    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    # PROTECT: who made a change must stay known; deactivate a user or revoke a client instead of deleting it.
+    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
-    actor_client = models.ForeignKey("apiclients.ApiClient", on_delete=models.SET_NULL, null=True, blank=True,
+    actor_client = models.ForeignKey("apiclients.ApiClient", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
     reason = models.TextField(blank=True, help_text="Internal: external clients read a fixed reason per action.")
     public = models.BooleanField(default=True, help_text="Whether external clients see this event.")
