@@ -18,6 +18,9 @@ from entities.selectors import public_state
 
 HISTORY_MAX = 500
 PUBLIC_DETAILS = ("source_key",)
+# What an item's snapshot may hold of an analyst's own words, even when the item is public: a name's note, the
+# basis (reason) of a relationship.
+INTERNAL_ITEM_KEYS = {"note", "basis"}
 EVENT_FIELDS = ("id", "entity_id", "action", "occurred_at", "actor_kind", "reason", "public", "changes", "details")
 
 
@@ -80,6 +83,9 @@ def public_changes(changes: list[dict]) -> list[dict]:
         if not change.get("public"):
             continue
         change = {key: value for key, value in change.items() if key != "public"}
+        for side in ("before", "after"):
+            if isinstance(change.get(side), dict):  # an item: its analyst's words stay internal
+                change[side] = {key: value for key, value in change[side].items() if key not in INTERNAL_ITEM_KEYS}
         if change.get("field") == "state":
             change["before"] = None if first_designation else public_state(change["before"])
             change["after"] = public_state(change["after"])
