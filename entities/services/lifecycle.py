@@ -192,6 +192,8 @@ def proposal_withdraw(*, proposal: Proposal, actor: Actor, reason: str) -> Propo
 
 def can_decide(proposal: Proposal, user) -> tuple[bool, str]:
     """Whether ``user`` may decide ``proposal``, and if not, why: for pages that show or disable the buttons."""
+    if proposal.state != ProposalState.OPEN:
+        return False, f"This proposal is {proposal.get_state_display().lower()} already."
     try:
         _check_decider(proposal, Actor.of_user(user), "decide this proposal")
     except NotAllowed as error:

@@ -79,6 +79,17 @@ def test_another_approver_designates_and_the_proposer_never_can(make_user):
     assert {change["field"]: change["after"] for change in designated.changes}["state"] == State.DESIGNATED
 
 
+def test_can_decide_says_who_may_decide_an_open_proposal_and_why_not(analyst, make_user):
+    proposer, other = make_user("approver", "proposer"), make_user("approver", "second")
+    proposal = new_proposal(proposer)
+    assert services.can_decide(proposal, other) == (True, "")
+    assert services.can_decide(proposal, proposer)[1].startswith("Four-eyes")
+    assert "approver role" in services.can_decide(proposal, analyst)[1]
+    services.proposal_reject(proposal=proposal, actor=actor(other), reason="No evidence")
+    proposal.refresh_from_db()
+    assert services.can_decide(proposal, other) == (False, "This proposal is rejected already.")
+
+
 def test_an_analyst_cannot_decide(analyst, make_user):
     proposal = new_proposal(make_user("analyst", "colleague"))
     for decide in (services.proposal_approve, services.proposal_reject, services.proposal_start_review):
