@@ -4,14 +4,16 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from entities.api.changes import ChangeFeedView
+from entities.api.curation import EntityCurationViewSet, ProposalViewSet
 from entities.api.export import ExportView
-from entities.api.views import EntityViewSet
 from importers.api.views import ImportRunViewSet, SourceViewSet
 from screening.api import MatchView, SearchView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
-router.register("entities", EntityViewSet, basename="entity")
+# The entity endpoints with the curation verbs (POST to the list, propose, propose-delisting).
+router.register("entities", EntityCurationViewSet, basename="entity")
+router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("sources", SourceViewSet, basename="source")
 router.register("import-runs", ImportRunViewSet, basename="importrun")
 

@@ -7,8 +7,16 @@ from django.db.models import Exists, OuterRef
 from rest_framework.exceptions import ValidationError
 
 from entities.api.audience import audience_of
-from entities.choices import Audience, DesignationState, EntityCategory, EntityKind, EntityStatus
-from entities.models import Entity, Listing, Name, Nationality, Source
+from entities.choices import (
+    Audience,
+    DesignationState,
+    EntityCategory,
+    EntityKind,
+    EntityStatus,
+    ProposalKind,
+    ProposalState,
+)
+from entities.models import Entity, Listing, Name, Nationality, Proposal, Source
 from entities.selectors import PUBLIC_FACTS
 
 # `status` takes the lifecycle's states, and `active`, the API's first value, as another word for designated.
@@ -95,3 +103,13 @@ class EntityFilterSet(django_filters.FilterSet):
         names = names.order_by().values("entity_id")
         listings = Listing.objects.filter(reference_number__iexact=value).order_by().values("entity_id")
         return queryset.filter(pk__in=names.union(listings))
+
+
+class ProposalFilterSet(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=ProposalState.choices,
+                                        help_text="open: the review queue; or approved, rejected, withdrawn.")
+    kind = django_filters.ChoiceFilter(choices=ProposalKind.choices)
+
+    class Meta:
+        model = Proposal
+        fields = []
