@@ -291,9 +291,13 @@ def test_schema_is_openapi_3_with_every_path_and_needs_no_token(client):
     assert document["openapi"].startswith("3.")
     assert document["info"]["title"]
     paths = document["paths"]
-    for path in ["/api/v1/entities/", "/api/v1/entities/{id}/", "/api/v1/changes/", "/api/v1/export/",
-                 "/api/v1/sources/", "/api/v1/sources/{slug}/", "/api/v1/import-runs/", "/api/v1/import-runs/{id}/"]:
+    for path in ["/api/v1/entities/", "/api/v1/entities/{id}/", "/api/v1/entities/{id}/history/", "/api/v1/changes/",
+                 "/api/v1/export/", "/api/v1/sources/", "/api/v1/sources/{slug}/", "/api/v1/import-runs/",
+                 "/api/v1/import-runs/{id}/", "/api/v1/proposals/", "/api/v1/proposals/{id}/"]:
         assert "get" in paths[path], path
+    for path in ["/api/v1/entities/", "/api/v1/entities/{id}/propose/", "/api/v1/entities/{id}/propose-delisting/",
+                 *(f"/api/v1/proposals/{{id}}/{verb}/" for verb in ("review", "approve", "reject", "withdraw"))]:
+        assert {"400", "403", "409"} <= set(paths[path]["post"]["responses"]), path
     # Every $ref resolves.
     components = document["components"]["schemas"]
     for ref in re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', json.dumps(document)):
@@ -316,7 +320,7 @@ def test_schema_operations_are_well_formed(client):
         declared = set(re.findall(r"{(\w+)}", path))
         for method, operation in operations.items():
             operation_ids.append(operation["operationId"])
-            assert "200" in operation["responses"], (path, method)
+            assert {"200", "201"} & set(operation["responses"]), (path, method)
             path_parameters = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
             assert path_parameters == declared, (path, method)
             for parameter in operation.get("parameters", []):
