@@ -92,7 +92,8 @@ def documents_for(entities: list[dict], *, audience: str) -> list[dict]:
     """
     Complete entity rows (``values(*ENTITY_FIELDS)`` dicts) for ``audience``: with their facts, source records,
     evidence and confirmed relationships (10 queries a batch). For external clients (``Audience.PUBLIC``): no
-    analyst's notes, no analyst's item not marked public, and the state as designated or delisted.
+    analyst's notes, no analyst's item not marked public, and the state as designated or delisted (and the
+    status with it: an entity delisted and proposed again is delisted, not proposed).
     """
     ids = [entity["id"] for entity in entities]
     public = audience == Audience.PUBLIC
@@ -101,11 +102,11 @@ def documents_for(entities: list[dict], *, audience: str) -> list[dict]:
     grouped["evidence"] = _evidence_by_entity(ids, public=public)
     grouped["relationships"] = _relationships_by_entity(ids, public=public)
     for entity in entities:
-        entity["status"] = api_status(entity["state"])
         if public:
             entity["state"] = public_state(entity["state"])
             for field in INTERNAL_ENTITY_FIELDS:
                 del entity[field]
+        entity["status"] = api_status(entity["state"])  # as the audience sees the state
         for key, by_entity in grouped.items():
             entity[key] = by_entity.get(entity["id"], [])
     return entities
@@ -194,13 +195,14 @@ def entity_summaries(entities: list[dict], *, detail_base: str, audience: str) -
         else:
             references[entity_id].append(value)
             regimes[entity_id].add(regime)
+    states = {entity["id"]: public_state(entity["state"]) if public else entity["state"] for entity in entities}
     return [
         {
             "id": entity["id"],
             "url": f"{detail_base}{entity['id']}/",
             **{field: entity[field] for field in SUMMARY_FIELDS[1:-1]},
-            "state": public_state(entity["state"]) if public else entity["state"],
-            "status": api_status(entity["state"]),
+            "state": states[entity["id"]],
+            "status": api_status(states[entity["id"]]),
             "reference_numbers": references[entity["id"]],
             "regimes": sorted(regimes[entity["id"]]),
             "nationalities": sorted(codes[entity["id"]]),
