@@ -12,7 +12,7 @@ import binascii
 
 from rest_framework.exceptions import ValidationError
 
-from entities.choices import PUBLIC_REASONS, Audience
+from entities.choices import PUBLIC_REASONS, Audience, RelationshipState
 from entities.models import AuditEvent
 from entities.selectors import public_state
 
@@ -83,11 +83,38 @@ def public_changes(changes: list[dict]) -> list[dict]:
         if not change.get("public"):
             continue
         change = {key: value for key, value in change.items() if key != "public"}
-        for side in ("before", "after"):
-            if isinstance(change.get(side), dict):  # an item: its analyst's words stay internal
-                change[side] = {key: value for key, value in change[side].items() if key not in INTERNAL_ITEM_KEYS}
-        if change.get("field") == "state":
+        if "item" in change:
+            change = public_item_change(change)
+        elif change.get("field") == "state":
             change["before"] = None if first_designation else public_state(change["before"])
             change["after"] = public_state(change["after"])
         shown.append(change)
     return shown
+
+
+def public_item_change(change: dict) -> dict:
+    """
+    An item's change as an external client saw it: a version it could not see is none at all, so an item
+    made public was *added*, one made internal again *removed*; and never what analysts keep to themselves.
+    """
+    before, after = (side if side_is_public(change["item"], side) else None
+                     for side in (change["before"], change["after"]))
+
+    def shown(side):
+        if not isinstance(side, dict):
+            return side
+        return {key: value for key, value in side.items() if key not in INTERNAL_ITEM_KEYS}
+
+    operation = "added" if before is None else "removed" if after is None else "changed"
+    return {**change, "op": operation, "before": shown(before), "after": shown(after)}
+
+
+def side_is_public(item: str, side) -> bool:
+    """Whether one version of an item was public: marked so by an analyst, a confirmed relationship, a source's."""
+    if side is None:
+        return False
+    if not isinstance(side, dict):
+        return True  # a source's fact, written as text
+    if item == "relationship":
+        return side.get("state") == RelationshipState.CONFIRMED
+    return side.get("public", True)  # items without the flag come from sources
