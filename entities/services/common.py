@@ -31,6 +31,11 @@ def require_perm(actor: Actor, codename: str, what: str) -> None:
         raise NotAllowed(f"Only a user with the {role} role can {what}; {actor} does not have it.")
 
 
+def is_public(entity: Entity) -> bool:
+    """Whether external clients see the entity at all: once designated, always (as designated or delisted)."""
+    return entity.first_designated_at is not None
+
+
 def touch(*entities: Entity, when=None) -> None:
     """Something attached to these entities changed: move their updated_at, and so their documents and ETags."""
     when = when or timezone.now()

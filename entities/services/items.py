@@ -10,8 +10,7 @@ from django.db import transaction
 from entities.audit import Actor, delete, event, item_change, record, save, snapshot
 from entities.choices import AuditAction
 from entities.models import Evidence, Name
-from entities.services.common import CurationError, require_perm, require_reason, touch
-from entities.services.lifecycle import is_public
+from entities.services.common import CurationError, is_public, require_perm, require_reason, touch
 from entities.signals import send_names_changed
 
 NAME_FIELDS = ("name_type", "full_name", "note", "public")

@@ -34,7 +34,8 @@ from entities.choices import (
     SourcePolicy,
 )
 from entities.models import AuditEvent, Entity, Name, Proposal
-from entities.services.common import CurationError, NotAllowed, require_perm, require_reason
+from entities.services.common import CurationError, NotAllowed, is_public, require_perm, require_reason
+from entities.services.relationships import relationships_made_public
 from entities.signals import send_names_changed
 
 State = DesignationState
@@ -161,12 +162,16 @@ def _decide(proposal: Proposal, outcome: str, *, actor: Actor, reason: str, what
     _close(proposal, outcome, actor=actor, reason=reason, when=now)
     entity = _locked(proposal.entity)
     state, action = DECISIONS[proposal.kind, outcome]
+    revealed = []
     if state is None:
         decided = event(entity.pk, action, actor=actor, reason=reason, public=False, when=now)
     else:
+        first_designation = state == State.DESIGNATED and not is_public(entity)
         decided = _move(entity, state, action=action, actor=actor, reason=reason, when=now)
+        if first_designation:  # its relationships with public entities become public too
+            revealed = relationships_made_public(entity, actor=actor, when=now)
     decided.details["proposal"] = proposal.pk
-    record([decided])
+    record([decided, *revealed])
     return entity
 
 
@@ -300,11 +305,6 @@ def other_grounds(entity: Entity) -> list[str]:
                                   actor_kind=ActorKind.APPROVER).exists():
         grounds.append("designated by an approver")
     return grounds
-
-
-def is_public(entity: Entity) -> bool:
-    """Whether external clients see the entity at all: once designated, always (as designated or delisted)."""
-    return entity.first_designated_at is not None
 
 
 # --- Internals -------------------------------------------------------------------------------------------------

@@ -5,8 +5,7 @@ from django.db import transaction
 from entities.audit import Actor, event, field_changes, record, save, snapshot
 from entities.choices import AuditAction
 from entities.models import Entity
-from entities.services.common import CurationError, require_perm, require_reason
-from entities.services.lifecycle import is_public
+from entities.services.common import CurationError, is_public, require_perm, require_reason
 
 POLICY_FIELDS = ("category", "tier", "first_listed", "analyst_notes")
 REASON_REQUIRED = ("category", "tier", "first_listed")

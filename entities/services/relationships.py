@@ -4,13 +4,13 @@ as candidates for an analyst to confirm or dismiss. A dismissed pair is never su
 """
 
 from django.db import transaction
+from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from entities.audit import Actor, event, history_kwargs, item_change, record, save, snapshot
 from entities.choices import AuditAction, RelationshipKind, RelationshipState
-from entities.models import Entity, Relationship
-from entities.services.common import CurationError, require_perm, require_reason, touch
-from entities.services.lifecycle import is_public
+from entities.models import AuditEvent, Entity, Relationship
+from entities.services.common import CurationError, is_public, require_perm, require_reason, touch
 
 RELATIONSHIP_FIELDS = ("subject", "kind", "object", "state", "start_date", "end_date", "basis")
 
@@ -88,13 +88,38 @@ def _decide(relationship: Relationship, state: str, *, actor: Actor, reason: str
     return relationship
 
 
+def relationships_made_public(entity: Entity, *, actor: Actor, when) -> list[AuditEvent]:
+    """
+    ``entity`` is designated for the first time: its confirmed relationships with entities external clients
+    see become visible to them. The other ends' documents change (their ``updated_at`` moves), and an event on
+    each says so, for the change feed. Returns the events, for the designation to record with its own.
+    """
+    confirmed = Relationship.objects.filter(Q(subject=entity) | Q(object=entity), state=RelationshipState.CONFIRMED)
+    events, others = [], []
+    for relationship in confirmed.select_related("subject", "object"):
+        other = relationship.object if relationship.subject_id == entity.pk else relationship.subject
+        if not is_public(other):
+            continue
+        others.append(other)
+        change = item_change("relationship", after=snapshot(relationship, RELATIONSHIP_FIELDS), public=True,
+                             item_id=relationship.pk)
+        events.append(event(other.pk, AuditAction.UPDATED, actor=actor, when=when, changes=[change],
+                            reason=f"{entity} was designated: this relationship is now public."))
+    touch(*others, when=when)
+    return events
+
+
 def _record(relationship: Relationship, before: dict | None, *, actor: Actor, reason: str) -> None:
-    """One event on each end: the relationship shows from both."""
+    """
+    One event on each end: the relationship shows from both. External clients see it only between two
+    entities they see (a relationship with a proposal shows when the proposal is designated).
+    """
     after = snapshot(relationship, RELATIONSHIP_FIELDS)
     confirmed = RelationshipState.CONFIRMED
     public = confirmed in (after["state"], (before or {}).get("state"))
     change = item_change("relationship", before=before, after=after, public=public, item_id=relationship.pk)
     ends = [relationship.subject, relationship.object]
     touch(*ends)
-    record([event(end.pk, AuditAction.UPDATED, actor=actor, reason=reason, changes=[change],
-                  public=public and is_public(end)) for end in ends])
+    public = public and all(is_public(end) for end in ends)
+    record([event(end.pk, AuditAction.UPDATED, actor=actor, reason=reason, changes=[change], public=public)
+            for end in ends])
