@@ -130,8 +130,9 @@ def with_evidence_and_a_relationship(registry, analyst):
     entity = registry["QDi.801"]
     evidence_save(evidence=Evidence(entity=entity, url="https://example.org/report", title="Report", summary="s",
                                     on_platform=False, captured_at="2026-01-02", public=True), actor=actor(analyst))
-    relationship_add(subject=entity, kind=RelationshipKind.LEADER_OF, object=registry["QDe.801"],
-                     actor=actor(analyst), reason="Named as its emir in the report")
+    # Not "leader of": the import made that pair a candidate, from the UN narrative.
+    relationship_add(subject=entity, kind=RelationshipKind.FINANCIER_OF, object=registry["QDe.801"],
+                     actor=actor(analyst), reason="Named as its financier in the report")
     return entity
 
 
