@@ -113,3 +113,35 @@ def test_a_superuser_sees_the_technical_apps_after_the_registrys(client, admin_u
     labels = [app["app_label"] for app in desk(client, admin_user).context["app_list"]]
     assert set(labels) == REGISTRY_APPS | TECHNICAL_APPS
     assert labels.index("entities") < labels.index("apiclients") < labels.index("auth")
+
+
+def test_every_admin_action_declares_the_permission_it_needs():
+    from django.contrib import admin
+
+    undeclared = []
+    for model, model_admin in admin.site._registry.items():
+        for action in model_admin.actions or ():
+            function = getattr(model_admin, action) if isinstance(action, str) else action
+            if not getattr(function, "allowed_permissions", ()):
+                undeclared.append(f"{model.__name__}: {getattr(function, '__name__', action)}")
+    assert undeclared == []
+
+
+def test_a_view_only_user_cannot_run_a_schedule(client, make_user, monkeypatch):
+    from django.contrib.auth.models import Permission
+    from django_celery_beat.models import PeriodicTask
+
+    ran = []
+    monkeypatch.setattr("celery.app.task.Task.apply_async", lambda *args, **kwargs: ran.append(args))
+    user = make_user("viewer")
+    user.user_permissions.add(Permission.objects.get(codename="view_periodictask"))
+    task = PeriodicTask.objects.get(name="Import UN SC Consolidated List")
+    client.force_login(user)
+    url = reverse("admin:django_celery_beat_periodictask_changelist")
+
+    for action in ("run_tasks", "disable_tasks", "toggle_tasks"):
+        response = client.post(url, {"action": action, "index": 0, "_selected_action": [task.pk]})
+        assert response.status_code == 200 and f'value="{action}"' not in response.content.decode()
+
+    task.refresh_from_db()
+    assert task.enabled and ran == []
