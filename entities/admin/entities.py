@@ -72,6 +72,7 @@ class AnalystNameInline(admin.TabularInline):
     extra = 0
     verbose_name_plural = "names added by analysts (internal unless marked public; notes always internal)"
     fields = ["name_type", "full_name", "note", "public"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(source_record__isnull=True)
@@ -299,7 +300,7 @@ class EntityAdmin(SimpleHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         entity = self.get_object(request, object_id)
-        extra_context = extra_context or {}
+        extra_context = {"show_save_and_add_another": False, **(extra_context or {})}  # "add" is proposing
         if entity is not None:
             extra_context.update(designation_panel(request.user, entity), timeline=timeline(entity.pk))
         return super().change_view(request, object_id, form_url, extra_context)
