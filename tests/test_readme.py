@@ -57,6 +57,7 @@ NOT_RUN = {  # a command as written (its comment left out; * matches any text): 
     "bin/run*": SERVER,
     "PORT=* bin/run*": SERVER,
     "bin/test*": "runs this test suite",
+    "SCREENSHOTS=1 bin/test*": "runs the browser tests to redraw docs/screenshots/",
     "bin/manage import_source un-sc": DOWNLOAD,
     "bin/manage import_source un-sc --url *": DOWNLOAD,
     "bin/manage COMMAND": "a synopsis",
