@@ -101,10 +101,11 @@ def summary(item: str, values, captions: dict) -> str:
     public = ", public" if values.get("public") else ""
     if item == "name":
         note = f", note: {values['note']}" if values.get("note") else ""
-        return f"{values['full_name']} ({show(values['name_type'], NameType)}{public}{note})"
+        return f"{values.get('full_name')} ({show(values.get('name_type'), NameType)}{public}{note})"
     if item == "evidence":
         where = "on the platform" if values.get("on_platform") else "off the platform"
-        text = f"{values['title']} ({values['url']}), {where}, captured {show(values['captured_at'])}{public}"
+        captured = show(values.get("captured_at"))
+        text = f"{values.get('title')} ({values.get('url')}), {where}, captured {captured}{public}"
         return f"{text}: {values['summary']}" if values.get("summary") else text
     if item == "relationship":
         dates = "".join(f", {LABELS[key]} {values[key]}" for key in ("start_date", "end_date") if values.get(key))

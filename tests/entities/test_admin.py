@@ -342,3 +342,18 @@ def timeline_rows(response) -> list[list[str]]:
         changes = "; ".join(" ".join(item.text_content().split()) for item in cells[4].xpath(".//li"))
         rows.append([" ".join(" ".join(cell.itertext()).split()) for cell in cells[1:4]] + [changes])
     return rows
+
+
+def test_a_relationship_reads_by_the_entities_names_in_both_timelines(imported, client, analyst):
+    person, organisation = imported["person"], imported["organisation"]
+    relationship = services.relationship_add(subject=person, kind="leader_of", object=organisation,
+                                             actor=actor(analyst), reason="Named as its leader in court papers")
+    services.relationship_dismiss(relationship=relationship, actor=actor(analyst), reason="Wrong person")
+    client.force_login(analyst)
+
+    for entity in (person, organisation):
+        changes = [row[3] for row in timeline_rows(client.get(entity_url(entity)))[:2]]
+        assert changes == [
+            "relationship changed: AMIR EXAMPLE leader of EXAMPLE FRONT: state Confirmed → Dismissed",
+            "relationship added: AMIR EXAMPLE leader of EXAMPLE FRONT (Confirmed)",
+        ]
