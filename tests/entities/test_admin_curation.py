@@ -201,11 +201,14 @@ def test_a_decision_goes_back_only_to_a_page_of_this_site(client, analyst, appro
 
 @pytest.fixture
 def candidate(from_source):
+    """A candidate relationship from the source (the import may have read it from the narratives already)."""
     leader, front = from_source["QDi.901"], from_source["QDe.901"]
-    [made] = relationship_candidates(
+    relationship_candidates(
         [Relationship(subject=leader, kind=RelationshipKind.LEADER_OF, object=front, basis="leads QDe.901",
                       source_record=leader.source_records.get())],
         actor=Actor.of_importer("un-sc"), reason="Import run 1 of un-sc")
+    made = Relationship.objects.get(subject=leader, kind=RelationshipKind.LEADER_OF, object=front)
+    assert made.state == RelationshipState.CANDIDATE
     return made
 
 
@@ -250,10 +253,10 @@ def test_a_viewer_cannot_add_a_relationship(client, from_source, viewer):
     client.force_login(viewer)
     url = reverse("admin:entities_relationship_add")
     assert client.get(url).status_code == 403
-    data = {"subject": from_source["QDi.901"].pk, "kind": "leader_of", "object": from_source["QDe.901"].pk,
+    data = {"subject": from_source["QDi.901"].pk, "kind": "financier_of", "object": from_source["QDe.901"].pk,
             "basis": "I should not"}
     assert client.post(url, data).status_code == 403
-    assert not Relationship.objects.exists()
+    assert not Relationship.objects.filter(kind="financier_of").exists()
 
 
 # --- Helpers -------------------------------------------------------------------------------------------------
