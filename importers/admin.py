@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from django_celery_beat.admin import PeriodicTaskAdmin
+from django_celery_beat.models import PeriodicTask
 from simple_history.admin import SimpleHistoryAdmin
 
 from entities.audit import Actor
@@ -17,6 +19,7 @@ from importers.tasks import import_source_task
 
 
 class SourceForm(forms.ModelForm):
+    url = Source._meta.get_field("url").formfield(assume_scheme="https")  # Django 6's default, without the warning
     change_reason = forms.CharField(max_length=500, help_text="Why you change the source's settings; kept in its "
                                                               "history.")
 
@@ -96,3 +99,30 @@ class ImportRunAdmin(admin.ModelAdmin):
         if run.status != ImportRunStatus.FAILED:
             return ""
         return run.error if len(run.error) <= 120 else run.error[:117] + "…"
+
+
+admin.site.unregister(PeriodicTask)
+
+
+@admin.register(PeriodicTask)
+class ScheduleAdmin(PeriodicTaskAdmin):
+    """
+    django-celery-beat's schedules (the imports' among them), with each action needing the change permission:
+    its own declare none, so a user allowed only to view the schedules could run or disable them.
+    """
+
+    @admin.action(description="Enable selected tasks", permissions=["change"])
+    def enable_tasks(self, request, queryset):
+        return super().enable_tasks(request, queryset)
+
+    @admin.action(description="Disable selected tasks", permissions=["change"])
+    def disable_tasks(self, request, queryset):
+        return super().disable_tasks(request, queryset)
+
+    @admin.action(description="Toggle activity of selected tasks", permissions=["change"])
+    def toggle_tasks(self, request, queryset):
+        return super().toggle_tasks(request, queryset)
+
+    @admin.action(description="Run selected tasks", permissions=["change"])
+    def run_tasks(self, request, queryset):
+        return super().run_tasks(request, queryset)

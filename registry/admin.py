@@ -35,13 +35,15 @@ def desk(user) -> dict:
 
     context = {}
     if user.has_perm("entities.view_proposal"):
-        open_proposals = Proposal.objects.open().select_related("entity", "proposed_by").order_by("created_at")
+        open_proposals = Proposal.objects.open().select_related("entity", "proposed_by", "reviewer").order_by(
+            "created_at", "id")
+        context["open_count"] = open_proposals.count()
         if user.has_perm("entities.decide_entity"):
-            waiting = open_proposals.exclude(proposed_by=user)
+            waiting = open_proposals.exclude(proposed_by=user)  # four-eyes: never one's own
             context["waiting"] = list(waiting[:WAITING])
             context["waiting_count"] = waiting.count()
-        context["mine"] = list(open_proposals.filter(proposed_by=user)[:WAITING])
-        context["open_count"] = open_proposals.count()
+        if user.has_perm("entities.propose_entity"):
+            context["mine"] = list(open_proposals.filter(proposed_by=user)[:WAITING])
     if user.has_perm("entities.view_relationship"):
         context["candidates"] = Relationship.objects.filter(state=RelationshipState.CANDIDATE).count()
     if user.has_perm("entities.view_auditevent") or user.has_perm("entities.view_entity"):

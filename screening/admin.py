@@ -54,6 +54,10 @@ class ScreeningAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
 
+    def has_module_permission(self, request):
+        # The app holds no permission a role grants: without this, only superusers would find the page.
+        return self.has_view_permission(request)
+
     def changelist_view(self, request, extra_context=None):
         form = ScreeningForm(request.GET or None)
         candidates = None

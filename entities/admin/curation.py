@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,7 +20,7 @@ from entities import services
 from entities.admin.entities import entity_link
 from entities.audit import Actor
 from entities.choices import ProposalKind, RelationshipState
-from entities.models import Proposal, Relationship
+from entities.models import Proposal, Relationship, SourceRecord
 from screening.scoring import Query
 from screening.service import WITH_PROPOSED, screen
 
@@ -28,6 +30,7 @@ DECISIONS = {
     "reject": services.proposal_reject,
 }
 SIMILAR = 5  # existing entities shown beside a proposal, from screening its name
+PER_PAGE = 20  # each proposal screens its name: a proposing source's first import must not make one huge page
 
 
 @admin.register(Proposal)
@@ -58,12 +61,18 @@ class ProposalAdmin(admin.ModelAdmin):
         """The review queue: open proposals, oldest first, each with its evidence, sources and look-alikes."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        proposals = Proposal.objects.open().select_related("entity", "proposed_by", "reviewer").order_by(
-            "created_at", "id")
-        items = [review_item(request.user, proposal) for proposal in proposals]
+        proposals = Proposal.objects.open().select_related("entity", "proposed_by", "reviewer").prefetch_related(
+            "entity__evidence__added_by",
+            Prefetch("entity__source_records", queryset=SourceRecord.objects.select_related("source")),
+        ).order_by("created_at", "id")
+        one = request.GET.get("proposal", "")
+        if one.isdigit():  # a link from the desk or an entity page to one proposal, wherever it is in the queue
+            proposals = proposals.filter(pk=one)
+        page = Paginator(proposals, PER_PAGE).get_page(request.GET.get("p"))
         context = {
-            **self.admin_site.each_context(request), "title": "Review queue", "opts": self.opts, "items": items,
-            "is_approver": request.user.has_perm("entities.decide_entity"),
+            **self.admin_site.each_context(request), "title": "Review queue", "opts": self.opts,
+            "items": [review_item(request.user, proposal) for proposal in page], "page": page,
+            "one": one.isdigit(), "is_approver": request.user.has_perm("entities.decide_entity"),
             "all_url": reverse("admin:entities_proposal_all"),
         }
         return TemplateResponse(request, "admin/entities/proposal/review_queue.html", context)
@@ -102,7 +111,7 @@ def review_item(user, proposal: Proposal) -> dict:
         "proposal": proposal, "entity_link": entity_link(entity), "approve_label": approve,
         "can_decide": allowed, "why_not": why,
         "evidence": list(entity.evidence.all()),
-        "source_records": list(entity.source_records.select_related("source")),
+        "source_records": list(entity.source_records.all()),
         "similar": similar,
     }
 

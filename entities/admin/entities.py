@@ -3,15 +3,20 @@ The entity pages: identity and facts from sources (read-only), the designation s
 about it, the policy fields, analysts' names and evidence, relationships from both ends, and the timeline.
 """
 
+from datetime import date
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
 from entities import services
@@ -41,7 +46,7 @@ class ReadOnlyInline(admin.TabularInline):
     show_change_link = False
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields if field.name not in ("id", "entity")]
+        return self.fields  # everything shown is read-only
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -67,6 +72,7 @@ class AnalystNameInline(admin.TabularInline):
     extra = 0
     verbose_name_plural = "names added by analysts (internal unless marked public; notes always internal)"
     fields = ["name_type", "full_name", "note", "public"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(source_record__isnull=True)
@@ -78,6 +84,7 @@ class EvidenceInline(admin.StackedInline):
     model = Evidence
     extra = 0
     fields = [("title", "captured_at"), "url", "summary", ("on_platform", "public"), "added"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, without the warning
     readonly_fields = ["added"]
     verbose_name_plural = "evidence (internal unless marked public)"
 
@@ -85,7 +92,7 @@ class EvidenceInline(admin.StackedInline):
     def added(self, evidence):
         if evidence.pk is None:
             return "—"
-        return f"{evidence.added_at:%Y-%m-%d %H:%M} by {evidence.added_by or 'an import'}"
+        return f"{localtime(evidence.added_at):%Y-%m-%d %H:%M} by {evidence.added_by or 'an import'}"
 
 
 class RelationshipInline(ReadOnlyInline):
@@ -110,8 +117,12 @@ class IncomingRelationshipInline(RelationshipInline):
 
 class ListingInline(ReadOnlyInline):
     model = Listing
-    fields = ["source", "regime", "reference_number", "list_type", "listed_on", "last_updated", "external_id",
-              "version", "status", "delisted_at"]
+    fields = ["source", "regime", "reference_number", "list_type", "listed_on", "last_updated_shown",
+              "external_id", "version", "status", "delisted_at"]
+
+    @admin.display(description="last updated")
+    def last_updated_shown(self, listing):
+        return ", ".join(date_format(date.fromisoformat(day)) for day in listing.last_updated) or "—"
 
 
 class BirthDateInline(ReadOnlyInline):
@@ -289,7 +300,7 @@ class EntityAdmin(SimpleHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         entity = self.get_object(request, object_id)
-        extra_context = extra_context or {}
+        extra_context = {"show_save_and_add_another": False, **(extra_context or {})}  # "add" is proposing
         if entity is not None:
             extra_context.update(designation_panel(request.user, entity), timeline=timeline(entity.pk))
         return super().change_view(request, object_id, form_url, extra_context)
@@ -303,6 +314,8 @@ class EntityAdmin(SimpleHistoryAdmin):
 
     def propose_view(self, request, object_id):
         """Propose designating this entity (again) or delisting it: the entity page's designation panel posts here."""
+        if not request.user.has_perm("entities.propose_entity"):
+            raise PermissionDenied
         entity = get_object_or_404(Entity, pk=object_id)
         page = reverse("admin:entities_entity_change", args=[entity.pk])
         if request.method != "POST":

@@ -78,3 +78,28 @@ def test_clients_cannot_be_deleted_in_the_admin(admin_client):
     client, _ = api_client_create(name="undeletable", kind="service", scopes=["read"])
     response = admin_client.get(reverse("admin:apiclients_apiclient_delete", args=[client.pk]))
     assert response.status_code == 403
+
+
+def test_a_view_only_user_is_not_offered_revoke_and_cannot_post_it(client, make_user):
+    from django.contrib.auth.models import Permission
+
+    user = make_user("viewer")
+    user.user_permissions.add(Permission.objects.get(codename="view_apiclient"))
+    api_client, token = api_client_create(name="to-keep", kind="service", scopes=["read"])
+    client.force_login(user)
+    url = reverse("admin:apiclients_apiclient_changelist")
+
+    page = client.get(url)
+    assert page.status_code == 200 and 'value="revoke"' not in page.content.decode()
+    response = client.post(url, {"action": "revoke", "index": 0, "_selected_action": [api_client.pk]})
+
+    api_client.refresh_from_db()
+    assert response.status_code == 200 and api_client.revoked_at is None
+    assert bearer(token).get("/api/v1/sources/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["viewer", "analyst", "approver"])
+def test_api_clients_are_for_superusers_only(client, make_user, role):
+    client.force_login(make_user(role))
+    assert client.get(reverse("admin:apiclients_apiclient_changelist")).status_code == 403
+    assert client.get(reverse("admin:apiclients_apiclient_add")).status_code == 403

@@ -24,6 +24,9 @@ def test_analyst_finds_an_entity_by_alias_and_reads_its_page(page, admin_user, l
     expect(page.locator(".field-caption .readonly")).to_have_text("ABU FIXTURA AL-PROBANDI")
     expect(page.locator("td.field-reference_number")).to_have_text(["QDi.801"])
     expect(page.get_by_text("Probandi the Elder", exact=True)).to_be_visible()
+    expect(page.locator(".field-titles_shown .readonly")).to_have_text("Sheikh")
+    expect(page.locator("td.field-last_updated_shown")).to_have_text(["3 Feb 2015"])
+    assert_fits_the_width(page)
     screenshot(page, "admin-entity-page", full_page=True)
 
 
@@ -34,3 +37,9 @@ def test_admin_login_refuses_a_wrong_password(page, admin_user, submit_login, sc
     expect(page).to_have_url(re.compile(r"/admin/login/"))
     expect(page.locator("#logout-form")).to_have_count(0)
     screenshot(page, "admin-login-refused")
+
+
+def assert_fits_the_width(page):
+    """Nothing on the page (a wide table, a long value) makes it scroll sideways."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the window"
