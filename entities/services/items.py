@@ -8,7 +8,7 @@ event hold everything it said.
 from django.db import transaction
 
 from entities.audit import Actor, delete, event, item_change, record, save, snapshot
-from entities.choices import AuditAction
+from entities.choices import AuditAction, NameType
 from entities.models import Evidence, Name
 from entities.services.common import CurationError, is_public, require_perm, require_reason, touch
 from entities.signals import send_names_changed
@@ -34,6 +34,9 @@ def name_delete(*, name: Name, actor: Actor, reason: str = "") -> None:
     require_perm(actor, "change_entity", "remove names")
     if name.source_record_id is not None:
         raise CurationError("This name comes from a source and cannot be removed.")
+    primaries = Name.objects.filter(entity_id=name.entity_id, name_type=NameType.PRIMARY)
+    if name.name_type == NameType.PRIMARY and not primaries.exclude(pk=name.pk).exists():
+        raise CurationError("This is the entity's only primary name: add another primary name before removing it.")
     _delete_item(name, "name", NAME_FIELDS, actor=actor, reason=reason.strip() or "Analyst name removed")
     send_names_changed([name.entity_id])
 

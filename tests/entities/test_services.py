@@ -125,3 +125,15 @@ def test_a_removed_name_stays_in_the_history_and_the_timeline(imported, analyst)
                              "before": {"name_type": "alias", "full_name": "@amir_example",
                                         "note": "seen 2026-11-02", "public": False}}]
     assert gone.reason == "Handle belongs to someone else" and not gone.public
+
+
+def test_an_entity_keeps_a_primary_name(analyst):
+    proposal = services.entity_create(actor=actor(analyst), reason="seen", kind="organisation",
+                                      caption="Proposed Front", category="veo")
+    primary = proposal.entity.names.get()
+    with pytest.raises(services.CurationError, match="only primary name"):
+        services.name_delete(name=primary, actor=actor(analyst), reason="typo")
+    renamed = Name(entity=proposal.entity, name_type=NameType.PRIMARY, full_name="Proposed Front (renamed)")
+    services.name_save(name=renamed, actor=actor(analyst), reason="its own name")
+    services.name_delete(name=primary, actor=actor(analyst), reason="superseded")
+    assert list(proposal.entity.names.values_list("full_name", flat=True)) == ["Proposed Front (renamed)"]
