@@ -6,6 +6,10 @@ last import of each source), with the registry's apps before the technical ones.
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 
+from entities.choices import RelationshipState
+from entities.models import AuditEvent, Proposal, Relationship, Source
+from importers.models import ImportRun
+
 # The curation apps first; the technical ones (API clients, schedules, users and groups) after them.
 APP_ORDER = ["entities", "importers", "screening", "apiclients", "django_celery_beat", "auth"]
 LAST_CHANGES = 15
@@ -29,10 +33,6 @@ class RegistryAdminSite(admin.AdminSite):
 
 def desk(user) -> dict:
     """What the desk shows ``user``: only what their roles let them see."""
-    from entities.choices import RelationshipState
-    from entities.models import AuditEvent, Proposal, Relationship, Source
-    from importers.models import ImportRun
-
     context = {}
     if user.has_perm("entities.view_proposal"):
         open_proposals = Proposal.objects.open().select_related("entity", "proposed_by", "reviewer").order_by(

@@ -291,10 +291,7 @@ class EntityAdmin(SimpleHistoryAdmin):
                 return HttpResponseRedirect(reverse("admin:entities_entity_change", args=[proposal.entity_id]))
         context = {**self.admin_site.each_context(request), "title": "Propose an entity", "form": form,
                    "opts": self.opts}
-        return self.render_template(request, "admin/entities/entity/propose.html", context)
-
-    def render_template(self, request, template, context):
-        return TemplateResponse(request, template, context)
+        return TemplateResponse(request, "admin/entities/entity/propose.html", context)
 
     # --- The entity page -------------------------------------------------------------------------------------
 
@@ -362,12 +359,10 @@ class EntityAdmin(SimpleHistoryAdmin):
 
 def designation_panel(user, entity: Entity) -> dict:
     """What the entity page offers about the designation: the open proposals and what this user may do."""
-    from entities.services.lifecycle import can_decide
-
     may_propose = user.has_perm("entities.propose_entity")
     proposals = []
     for proposal in entity.proposals.open().select_related("proposed_by", "reviewer"):
-        allowed, why = can_decide(proposal, user)
+        allowed, why = services.can_decide(proposal, user)
         proposals.append({"proposal": proposal, "can_decide": allowed, "why_not": why})
     offer = None
     if entity.state in (DesignationState.DELISTED, DesignationState.REJECTED):
