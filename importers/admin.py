@@ -16,6 +16,7 @@ from importers.choices import ImportRunStatus, ImportTrigger
 from importers.models import ImportRun
 from importers.services import import_source, source_update
 from importers.tasks import import_source_task
+from registry.admin import RecordAdmin
 
 
 class SourceForm(forms.ModelForm):
@@ -74,25 +75,13 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(RecordAdmin):
     list_display = ["id", "source", "status", "trigger", "triggered_by", "started_at", "duration", "record_count",
                     "created", "updated", "unchanged", "delisted", "relisted", "short_error"]
     list_filter = ["source", "status", "trigger", "forced"]
     list_select_related = ["source", "triggered_by"]
     date_hierarchy = "started_at"
     search_fields = ["error", "file_sha256", "date_generated"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="error")
     def short_error(self, run):

@@ -16,6 +16,23 @@ LAST_CHANGES = 15
 WAITING = 10
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """A record (what a source said, an import run, a proposal): viewed in the admin, never added, changed or
+    deleted there. What changes it is a service."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class RegistryAdminSite(admin.AdminSite):
     site_header = "Dangerous entities registry"
     site_title = "Registry admin"

@@ -21,6 +21,7 @@ from entities.admin.entities import entity_link
 from entities.audit import Actor
 from entities.choices import ProposalKind, RelationshipState
 from entities.models import Proposal, Relationship, SourceRecord
+from registry.admin import RecordAdmin
 from screening.scoring import Query
 from screening.service import WITH_PROPOSED, screen
 
@@ -34,20 +35,11 @@ PER_PAGE = 20  # each proposal screens its name: a proposing source's first impo
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(RecordAdmin):
     """Its list is the review queue; a proposal itself is read-only, and decided with the queue's buttons."""
 
     list_display = ["entity", "kind", "state", "proposer_kind", "proposed_by", "created_at", "decided_by"]
     list_filter = ["state", "kind"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [

@@ -36,6 +36,7 @@ from entities.models import (
     Relationship,
     SourceRecord,
 )
+from registry.admin import RecordAdmin
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -382,25 +383,13 @@ def designation_panel(user, entity: Entity) -> dict:
 
 
 @admin.register(SourceRecord)
-class SourceRecordAdmin(admin.ModelAdmin):
+class SourceRecordAdmin(RecordAdmin):
     """What each source said about an entity, verbatim as parsed: the evidence behind the facts."""
 
     list_display = ["source_key", "source", "entity", "external_id", "first_seen", "last_seen", "removed_at"]
     list_filter = ["source", ("removed_at", admin.EmptyFieldListFilter)]
     search_fields = ["source_key", "external_id", "entity__caption"]
     list_select_related = ["source", "entity"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def entity_link(entity) -> str:
