@@ -319,3 +319,38 @@ def test_timestamps_of_a_transition_are_its_events(analyst, approver):
     entity = services.proposal_approve(proposal=proposal, actor=actor(approver), reason="ok")
     [designated] = last_events(entity)
     assert before <= designated.occurred_at == entity.first_designated_at
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_approvers_deciding_at_once_decide_once(make_user):
+    """The proposal row is locked while it is decided: the second decision sees it decided and is refused."""
+    import threading
+
+    from django.db import connection
+
+    proposal = new_proposal(make_user("analyst"))
+    approvers = [make_user("approver", f"approver-{number}") for number in (1, 2)]
+    outcomes, start = [], threading.Barrier(2)
+
+    def decide(approver, decision):
+        try:
+            start.wait(5)
+            decision(proposal=proposal, actor=actor(approver), reason=f"{approver.username} decides")
+            outcomes.append("decided")
+        except services.CurationError as error:
+            outcomes.append(str(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(approvers[0], services.proposal_approve)),
+               threading.Thread(target=decide, args=(approvers[1], services.proposal_reject))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert outcomes.count("decided") == 1 and any("already" in outcome for outcome in outcomes), outcomes
+    proposal.refresh_from_db()
+    decisions = AuditEvent.objects.filter(entity=proposal.entity,
+                                          action__in=[AuditAction.DESIGNATED, AuditAction.REJECTED])
+    assert decisions.count() == 1 and state_of(proposal.entity) in (State.DESIGNATED, State.REJECTED)
