@@ -79,3 +79,24 @@ def approver(make_user):
 @pytest.fixture
 def viewer(make_user):
     return make_user("viewer")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrated_rows(django_db_setup, django_db_blocker):
+    """
+    The rows the migrations made (groups, sources, schedules), serialized before the first test runs, while the
+    database holds just them: for tests that must commit and so empty the database (``committed_db``, browser).
+    """
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    with django_db_blocker.unblock():
+        return getattr(connection, "_test_serialized_contents", None) or connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def committed_db(transactional_db, migrated_rows):
+    """A transactional database (writes are committed: other threads see them) with the migrations' rows."""
+    from tests.helpers import restore_migrated_rows
+
+    restore_migrated_rows(migrated_rows)

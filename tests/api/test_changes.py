@@ -279,8 +279,7 @@ def test_a_mirror_built_from_the_feed_matches_the_registry_at_every_step(api, im
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_change_numbers_are_handed_out_in_commit_order(import_un, api_file, make_client):
+def test_change_numbers_are_handed_out_in_commit_order(committed_db, import_un, api_file, make_client):
     """
     A writer that has recorded changes but not yet committed holds the feed's lock: a second writer waits, so
     its numbers are greater and a reader never sees a later number before an earlier one is committed.

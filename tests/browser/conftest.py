@@ -39,8 +39,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connections
 from playwright.sync_api import expect, sync_playwright
 
 PASSWORD = "browser-test-password"
@@ -72,13 +70,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="package")
-def migrated_rows(django_db_setup):
-    """The rows the migrations made (groups, sources, schedules), serialized by Django as it set up the database."""
-    return getattr(connections[DEFAULT_DB_ALIAS], "_test_serialized_contents", None)
-
-
-@pytest.fixture(scope="package")
-def browser(migrated_rows):
+def browser():
     """
     One headless Chromium for this package's tests, closed after the last of them.
 
@@ -103,9 +95,8 @@ def browser(migrated_rows):
 
 
 @pytest.fixture
-def new_page(browser, live_server, django_db_serialized_rollback, migrated_rows):
+def new_page(browser, live_server, committed_db):
     """new_page() -> a new tab with its own cookies; fails the test on a JavaScript error, 5xx or broken static file."""
-    restore(migrated_rows)
     contexts, problems = [], []
 
     def report(response):
@@ -125,22 +116,6 @@ def new_page(browser, live_server, django_db_serialized_rollback, migrated_rows)
     for context in contexts:
         context.close()
     assert not problems, "the browser saw: " + "; ".join(problems)
-
-
-def restore(rows) -> None:
-    """
-    Empty the database and put back the rows the migrations made, with their ids.
-
-    Django's serialized rollback would, but not here: it keeps the rows on the connection object, and once
-    Playwright runs, the tests run in its context, where Django's connections (asgiref's Local) are new objects
-    without them. Nor could it after any transactional test without serialized rollback: that test's final
-    flush makes the content types and permissions anew, under new ids, which the serialized rows then collide
-    with. Flushing first (without making them anew) clears both.
-    """
-    if rows is None:
-        return
-    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-    connections[DEFAULT_DB_ALIAS].creation.deserialize_db_from_string(rows)
 
 
 @pytest.fixture

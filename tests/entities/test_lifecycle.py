@@ -322,8 +322,7 @@ def test_timestamps_of_a_transition_are_its_events(analyst, approver):
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the roles' groups are data: restore them
-def test_two_approvers_deciding_at_once_decide_once(make_user):
+def test_two_approvers_deciding_at_once_decide_once(committed_db, make_user):
     """The proposal row is locked while it is decided: the second decision sees it decided and is refused."""
     import threading
 
