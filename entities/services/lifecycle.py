@@ -35,6 +35,7 @@ from entities.choices import (
 )
 from entities.models import AuditEvent, Entity, Name, Proposal
 from entities.services.common import CurationError, NotAllowed, is_public, require_perm, require_reason
+from entities.services.items import NAME_FIELDS
 from entities.services.relationships import relationships_made_public
 from entities.signals import send_names_changed
 
@@ -247,10 +248,8 @@ def source_delisted(entity: Entity, *, source, source_key: str, actor: Actor, re
         return [_updated(entity, actor=actor, reason=reason, when=when, changes=changes, **details)]
     grounds = other_grounds(entity)
     if not grounds:
-        moved = _move(entity, State.DELISTED, action=AuditAction.DELISTED, actor=actor, reason=reason, when=when,
-                      **details)
-        moved.changes[:0] = changes
-        return [moved]
+        return [_move(entity, State.DELISTED, action=AuditAction.DELISTED, actor=actor, reason=reason, when=when,
+                      changes=changes, **details)]
     events = [_updated(entity, actor=actor, reason=reason, when=when, changes=changes, **details)]
     if not entity.proposals.open().filter(kind=ProposalKind.DELIST).exists():
         why = (f"{source.name} delisted {source_key} on {when.date().isoformat()}; the entity still has other "
@@ -272,13 +271,10 @@ def source_relisted(entity: Entity, *, source, source_key: str, actor: Actor, re
     details = {"source_key": source_key}
     if entity.state == State.DELISTED:
         if source.policy == SourcePolicy.AUTO_DESIGNATE:
-            moved = _move(entity, State.DESIGNATED, action=AuditAction.RELISTED, actor=actor, reason=reason,
-                          when=when, **details)
-            moved.changes[:0] = changes
-            return [moved]
+            return [_move(entity, State.DESIGNATED, action=AuditAction.RELISTED, actor=actor, reason=reason,
+                          when=when, changes=changes, **details)]
         moved = _move(entity, State.PROPOSED, action=AuditAction.PROPOSED, actor=actor, reason=reason, when=when,
-                      **details)
-        moved.changes[:0] = changes
+                      changes=changes, **details)
         proposal = _open(entity, ProposalKind.DESIGNATE, actor=actor, when=when, source=source.slug,
                          source_key=source_key, reason=f"{source.name} listed {source_key} again.")
         moved.details["proposal"] = proposal.pk
@@ -309,11 +305,13 @@ def other_grounds(entity: Entity) -> list[str]:
 
 # --- Internals -------------------------------------------------------------------------------------------------
 
-NAME_FIELDS = ("name_type", "full_name", "note", "public")
 
-
-def _move(entity: Entity, to: str, *, action: str, actor: Actor, reason: str, when, **details) -> AuditEvent:
-    """Move ``entity`` to state ``to``, save it with its history, and return the transition's audit event."""
+def _move(entity: Entity, to: str, *, action: str, actor: Actor, reason: str, when, changes=(),
+          **details) -> AuditEvent:
+    """
+    Move ``entity`` to state ``to``, save it with its history, and return the transition's audit event: the
+    state's fields before and after, after ``changes`` made with it (a source's listings, say).
+    """
     if entity.state not in ALLOWED[to]:
         raise CurationError(f"{entity} is {entity.get_state_display().lower()}: it cannot become "
                             f"{State(to).label.lower()}.")
@@ -327,7 +325,7 @@ def _move(entity: Entity, to: str, *, action: str, actor: Actor, reason: str, wh
     save(entity, actor=actor, reason=reason, update_fields=[*STATE_FIELDS, "updated_at"])
     public = action in (AuditAction.DESIGNATED, AuditAction.DELISTED, AuditAction.RELISTED)
     return event(entity.pk, action, actor=actor, reason=reason, when=when, public=public,
-                 changes=field_changes(before, snapshot(entity, STATE_FIELDS)), **details)
+                 changes=[*changes, *field_changes(before, snapshot(entity, STATE_FIELDS))], **details)
 
 
 def _updated(entity: Entity, *, actor: Actor, reason: str, when, changes: list, **details) -> AuditEvent:
