@@ -41,6 +41,10 @@ class ApiClient(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="api_clients",
         help_text="The person a client with the curate scope acts for: it has that person's roles.",
     )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, null=True, blank=True, related_name="api_clients",
+        help_text="The expert partner a client of kind partner submits for: it sees that partner's submissions only.",
+    )
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: the token does not expire.")
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)

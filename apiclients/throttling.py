@@ -23,7 +23,29 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), PERIODS[period]
 
 
+def hit(key: str, rate: str) -> tuple[bool, float]:
+    """
+    Count one request against ``key``'s fixed window of ``rate``: (whether it is within the rate, when the
+    window ends, in epoch seconds).
+    """
+    limit, period = parse_rate(rate)
+    window = int(time.time() // period)
+    key = f"throttle:{key}:{window}"
+    try:
+        count = cache.incr(key)  # one round trip in the common case
+    except ValueError:  # the window's first request (or the key was evicted)
+        count = 1 if cache.add(key, 1, timeout=period + 1) else cache.incr(key)
+    return count <= limit, (window + 1) * period
+
+
+def retry_after(reset_at: float) -> int:
+    """Seconds to wait until a window that ends at ``reset_at`` is over."""
+    return max(1, int(reset_at - time.time()) + 1)
+
+
 class ClientRateThrottle(BaseThrottle):
+    """Each client's requests, by the rate of its kind; a partner's clients share one count, their partner's."""
+
     def allow_request(self, request, view):
         client = request.auth
         if client is None or not hasattr(client, "kind"):
@@ -31,15 +53,9 @@ class ClientRateThrottle(BaseThrottle):
         rate = settings.API_RATE_LIMITS.get(client.kind)
         if not rate:
             return True
-        self.limit, self.period = parse_rate(rate)
-        window = int(time.time() // self.period)
-        key = f"throttle:{client.pk}:{window}"
-        try:
-            count = cache.incr(key)  # one round trip in the common case
-        except ValueError:  # the window's first request (or the key was evicted)
-            count = 1 if cache.add(key, 1, timeout=self.period + 1) else cache.incr(key)
-        self.reset_at = (window + 1) * self.period
-        return count <= self.limit
+        key = f"partner:{client.partner_id}" if client.partner_id else client.pk
+        allowed, self.reset_at = hit(str(key), rate)
+        return allowed
 
     def wait(self):
-        return max(1, int(self.reset_at - time.time()) + 1)
+        return retry_after(self.reset_at)

@@ -35,14 +35,21 @@ INTERNAL_FIELDS = {"analyst_notes", "first_designated_at"}
 class Actor:
     """
     Who makes a change: a person (``user``), an API client (``client``, acting for ``user`` when it is bound
-    to a person), or the importer of a source (``importer``, its slug; ``user`` is then whoever started the
-    import, kept in the row history only). Build one with the class methods.
+    to a person), the importer of a source (``importer``, its slug; ``user`` is then whoever started the
+    import, kept in the row history only), or an expert partner (``partner``, through one of its users or
+    clients; never with a registry role). Build one with the class methods.
     """
 
     user: object | None = None
     client: object | None = None
     importer: str = ""
     system: str = ""
+    partner: object | None = None
+
+    @classmethod
+    def of_partner(cls, partner, *, user=None, client=None) -> "Actor":
+        """A partner's portal user or API client: kind ``partner``, whoever of theirs it was."""
+        return cls(user=user, client=client, partner=partner)
 
     @classmethod
     def of_user(cls, user) -> "Actor":
@@ -69,6 +76,8 @@ class Actor:
         """What the API may show instead of who: analyst, approver, importer:<source>, partner, service, …"""
         if self.importer:
             return f"{ActorKind.IMPORTER}:{self.importer}"
+        if self.partner is not None:
+            return ActorKind.PARTNER
         if self.person is not None:
             return ActorKind.APPROVER if action in DECISIONS else ActorKind.ANALYST
         if self.client is not None:
@@ -76,9 +85,11 @@ class Actor:
         return f"{ActorKind.SYSTEM}:{self.system}" if self.system else ActorKind.SYSTEM
 
     def has_perm(self, codename: str) -> bool:
-        """Whether the person behind this actor holds ``entities.<codename>`` (importers and systems: never)."""
+        """Whether the person behind this actor holds ``entities.<codename>`` (importers, systems, partners: never)."""
         person = self.person
-        return bool(person is not None and person.is_active and person.has_perm(f"entities.{codename}"))
+        if person is None or self.partner is not None:
+            return False
+        return bool(person.is_active and person.has_perm(f"entities.{codename}"))
 
     def __str__(self):
         if self.person is not None:

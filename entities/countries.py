@@ -83,3 +83,11 @@ def country_code(name: str) -> str:
         return pycountry.countries.lookup(text).alpha_2
     except LookupError:
         return ""
+
+
+def country_name(code: str) -> str:
+    """The common name of the country with ISO 3166-1 alpha-2 ``code`` (the code itself if pycountry lacks it)."""
+    country = pycountry.countries.get(alpha_2=code.upper())
+    if country is None:
+        return code.upper()
+    return getattr(country, "common_name", None) or country.name

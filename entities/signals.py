@@ -15,3 +15,7 @@ def send_names_changed(entity_ids: Iterable) -> None:
     ids = sorted({str(entity_id) for entity_id in entity_ids})
     if ids:
         transaction.on_commit(lambda: names_changed.send(sender=None, entity_ids=ids))
+
+# Sent inside the deciding transaction when a proposal closes (approved, rejected or withdrawn), with
+# ``proposal`` and ``actor``: partners follow their submissions' proposals (connected in PartnersConfig.ready()).
+proposal_decided = Signal()

@@ -7,6 +7,7 @@ from entities.api.changes import ChangeFeedView
 from entities.api.curation import EntityCurationViewSet, ProposalViewSet
 from entities.api.export import ExportView
 from importers.api.views import ImportRunViewSet, SourceViewSet
+from partners.api import SubmissionViewSet
 from screening.api import MatchView, SearchView
 
 router = DefaultRouter(trailing_slash=True)
@@ -16,6 +17,7 @@ router.register("entities", EntityCurationViewSet, basename="entity")
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("sources", SourceViewSet, basename="source")
 router.register("import-runs", ImportRunViewSet, basename="importrun")
+router.register("submissions", SubmissionViewSet, basename="submission")
 
 urlpatterns = [
     path("changes/", ChangeFeedView.as_view(), name="changes"),

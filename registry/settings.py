@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "importers",
     "apiclients",
     "screening",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,29 @@ API_RATE_LIMITS = {
     "researcher": os.environ.get("API_RATE_RESEARCHER", "600/min"),
     "partner": os.environ.get("API_RATE_PARTNER", "600/min"),
 }
+# --- Expert partners ------------------------------------------------------------------------------
+
+# At most this many submissions in one API batch or CSV file, and this many bytes in one upload.
+PARTNER_BATCH_MAX = int(os.environ.get("PARTNER_BATCH_MAX", "100"))
+PARTNER_UPLOAD_MAX_BYTES = int(os.environ.get("PARTNER_UPLOAD_MAX_BYTES", str(512 * 1024)))
+# Submitting and answering, per partner organisation (all its users and clients together), API and portal.
+PARTNER_SUBMIT_RATE = os.environ.get("PARTNER_SUBMIT_RATE", "30/hour")
+# Where the portal is, for the links in partners' notification mails.
+PARTNER_PORTAL_URL = os.environ.get("PARTNER_PORTAL_URL", "http://127.0.0.1:8000/partners/")
+
+# --- Mail -----------------------------------------------------------------------------------------
+
+# Partners' notifications. The console backend prints them; set EMAIL_BACKEND to
+# django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS to send them.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "registry@localhost")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dangerous entities registry API",
     "DESCRIPTION": "Designated violent extremist organisations and individuals: lookup, change feed, exports.",
@@ -203,6 +227,7 @@ SPECTACULAR_SETTINGS = {
         "EntityStatusEnum": "entities.choices.API_STATUSES",
         "DesignationStateEnum": "entities.choices.DesignationState",
         "ImportRunStatusEnum": "importers.choices.ImportRunStatus",
+        "SubmissionStatusEnum": "partners.choices.SubmissionStatus",
     },
 }
 

@@ -16,9 +16,10 @@ class Proposal(models.Model):
     """
     A designation or a delisting waiting for an approver: the review queue.
 
-    Made by an analyst, by an importer (a source whose policy is to propose, or a source delisting an
-    entity that still has other grounds), or later by a partner. ``proposed_by`` is the person who made it,
-    if a person did: four-eyes compares the deciding approver with them. Decided or withdrawn, it stays.
+    Made by an analyst (also when accepting an expert partner's submission), or by an importer (a source whose
+    policy is to propose, or a source delisting an entity that still has other grounds). ``proposed_by`` is
+    the person who made it, if a person did: four-eyes compares the deciding approver with them. Decided or
+    withdrawn, it stays.
     """
 
     entity = models.ForeignKey("entities.Entity", on_delete=models.PROTECT, related_name="proposals")
@@ -70,6 +71,8 @@ class Evidence(models.Model):
                                  related_name="+", editable=False)
     added_at = models.DateTimeField(auto_now_add=True)
     public = models.BooleanField(default=False, help_text="Shown to external clients (researchers, partners).")
+    submission = models.ForeignKey("partners.Submission", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", help_text="The expert partner's submission it came from.")
 
     history = HistoricalRecords()
 

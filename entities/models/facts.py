@@ -2,9 +2,10 @@
 Facts about an entity: names, dates and places of birth, nationalities, addresses, documents, listings.
 
 Each fact row records the source record it came from. A fact with no source record was entered by an
-analyst; imports rewrite only the facts of the source record that changed, so analysts' facts survive
-every import. What an analyst enters is internal (the platform's own services and the admin see it) unless
-they mark it ``public``; whatever a source published is public.
+analyst (from an expert partner's submission, when ``submission`` says so); imports rewrite only the facts
+of the source record that changed, so analysts' facts survive every import. What an analyst enters is
+internal (the platform's own services and the admin see it) unless they mark it ``public``; whatever a
+source published is public.
 """
 
 from django.db import models
@@ -16,6 +17,12 @@ from entities.choices import DateType, ListingStatus, NameType
 
 def entity_fk(related_name):
     return models.ForeignKey("entities.Entity", on_delete=models.CASCADE, related_name=related_name)
+
+
+def submission_fk():
+    """On the facts a partner can submit (names, dates of birth, nationalities): the submission it came from."""
+    return models.ForeignKey("partners.Submission", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", help_text="The expert partner's submission it came from, if one did.")
 
 
 class EntityFact(models.Model):
@@ -44,6 +51,7 @@ class Name(EntityFact):
     """One name of an entity, typed: primary, strong or weak alias, former name, or the original script."""
 
     entity = entity_fk("names")
+    submission = submission_fk()
 
     name_type = models.CharField(max_length=20, choices=NameType.choices)
     full_name = models.CharField(max_length=1000)
@@ -68,6 +76,7 @@ class BirthDate(EntityFact):
     """A date of birth in any of the forms sources use: exact, year only, approximately, between two years."""
 
     entity = entity_fk("birth_dates")
+    submission = submission_fk()
 
     date_type = models.CharField(max_length=20, choices=DateType.choices)
     date = models.DateField(null=True, blank=True)
@@ -132,6 +141,7 @@ class Nationality(EntityFact):
     """A nationality: the country as the source wrote it and its ISO code where one applies."""
 
     entity = entity_fk("nationalities")
+    submission = submission_fk()
 
     country = models.CharField(max_length=200)
     country_code = models.CharField(max_length=2, blank=True, db_index=True)

@@ -37,7 +37,7 @@ from entities.models import AuditEvent, Entity, Name, Proposal
 from entities.services.common import CurationError, NotAllowed, is_public, require_perm, require_reason
 from entities.services.items import NAME_FIELDS
 from entities.services.relationships import relationships_made_public
-from entities.signals import send_names_changed
+from entities.signals import proposal_decided, send_names_changed
 
 State = DesignationState
 # to: the states it can be reached from
@@ -348,6 +348,7 @@ def _close(proposal: Proposal, state: str, *, actor: Actor, reason: str, when) -
     proposal.state, proposal.decided_at, proposal.decision_reason = state, when, reason
     proposal.decided_by = actor.person
     save(proposal, actor=actor, reason=reason)
+    proposal_decided.send(sender=Proposal, proposal=proposal, actor=actor)
 
 
 def _decidable(proposal: Proposal, actor: Actor, what: str) -> Proposal:
