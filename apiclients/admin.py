@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from apiclients.choices import Scope
+from apiclients.choices import ClientKind, Scope
 from apiclients.models import ApiClient
 from apiclients.services import api_client_create, api_client_revoke, api_client_update_contact
 from entities.audit import Actor
@@ -13,12 +13,17 @@ class ApiClientForm(forms.ModelForm):
 
     class Meta:
         model = ApiClient
-        fields = ["name", "kind", "scopes", "user", "expires_at", "contact"]
+        fields = ["name", "kind", "scopes", "user", "partner", "expires_at", "contact"]
 
     def clean(self):
         cleaned = super().clean()
         if Scope.CURATE in cleaned.get("scopes", []) and not cleaned.get("user"):
             self.add_error("user", "A client with the curate scope acts for a person: choose the user.")
+        partner_kind = cleaned.get("kind") == ClientKind.PARTNER
+        if partner_kind != bool(cleaned.get("partner")):
+            self.add_error("partner", "A client of kind partner belongs to one partner, and only such a client does.")
+        if Scope.SUBMIT in cleaned.get("scopes", []) and not partner_kind:
+            self.add_error("scopes", "Only a client of kind partner may have the submit scope.")
         return cleaned
 
 
@@ -52,7 +57,7 @@ class ApiClientAdmin(SimpleHistoryAdmin):
         data = form.cleaned_data
         client, token = api_client_create(
             name=data["name"], kind=data["kind"], scopes=data["scopes"], expires_at=data["expires_at"],
-            contact=data["contact"], user=data["user"], actor=actor,
+            contact=data["contact"], user=data["user"], partner=data["partner"], actor=actor,
         )
         obj.pk = client.pk
         messages.warning(request, f"Token for {client.name}, shown only this once — store it now: {token}")

@@ -67,6 +67,35 @@ def make_user(db, django_user_model):
 
 
 @pytest.fixture
+def make_partner(db):
+    """make_partner("NGO A", **fields) -> an active expert partner."""
+    from partners.models import Partner
+
+    def make(name: str = "Partner A", **fields):
+        return Partner.objects.create(name=name, contact_email=fields.pop("contact_email", "ops@example.org"),
+                                      **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_partner_user(db, django_user_model):
+    """make_partner_user(partner, "alice", password=...) -> a portal user of ``partner`` (not staff)."""
+    from django.contrib.auth.models import Group
+
+    from partners.models import PartnerMember
+
+    def make(partner, username: str, password: str = "not-used", email: str = ""):
+        user = django_user_model.objects.create_user(username, email=email or f"{username}@example.org",
+                                                     password=password)
+        user.groups.add(Group.objects.get(name="partner"))
+        PartnerMember.objects.create(user=user, partner=partner)
+        return user
+
+    return make
+
+
+@pytest.fixture
 def analyst(make_user):
     return make_user("analyst")
 

@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import cache
 
 from apiclients.services import api_client_create
+from partners.models import Partner
 from tests.api.helpers import bearer, by_reference
 
 V1_REFERENCES = {"QDi.801", "TAi.801", "QDi.802", "KPi.801", "QDe.801", "TAe.801", "CDe.801"}
@@ -28,11 +29,17 @@ def _clear_cache():
 
 @pytest.fixture
 def make_client(db):
-    """make_client(kind="service", scopes=("read",), **kwargs) -> (ApiClient, token), made by the service."""
+    """
+    make_client(kind="service", scopes=("read",), **kwargs) -> (ApiClient, token), made by the service; a
+    client of kind partner gets a new partner of its own unless ``partner`` is given.
+    """
     numbers = itertools.count(1)
 
     def make(kind="service", scopes=("read",), name=None, **kwargs):
-        return api_client_create(name=name or f"{kind}-{next(numbers)}", kind=kind, scopes=list(scopes), **kwargs)
+        name = name or f"{kind}-{next(numbers)}"
+        if kind == "partner" and "partner" not in kwargs:
+            kwargs["partner"] = Partner.objects.create(name=f"Partner of {name}", contact_email="ops@example.org")
+        return api_client_create(name=name, kind=kind, scopes=list(scopes), **kwargs)
 
     return make
 

@@ -139,9 +139,10 @@ def test_expired_token_is_401_and_a_future_expiry_works(urls, make_client):
     assert bearer(valid).get(urls[0]).status_code == 200
 
 
-@pytest.mark.parametrize("scopes", [("match",), ("submit",), ("match", "submit")])
-def test_token_without_read_scope_is_403_naming_the_scope(urls, make_client, scopes):
-    _, token = make_client(scopes=scopes)
+@pytest.mark.parametrize(("kind", "scopes"), [("service", ("match",)), ("partner", ("submit",)),
+                                             ("partner", ("match", "submit"))])
+def test_token_without_read_scope_is_403_naming_the_scope(urls, make_client, kind, scopes):
+    _, token = make_client(kind=kind, scopes=scopes)
     for url in urls:
         response = bearer(token).get(url)
         assert response.status_code == 403, url

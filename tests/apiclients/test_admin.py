@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from apiclients.models import ApiClient
 from apiclients.services import api_client_create
+from partners.models import Partner
 from tests.api.helpers import bearer
 
 pytestmark = pytest.mark.django_db
@@ -15,8 +16,9 @@ TOKEN = re.compile(r"store it now: (\S+)$")
 
 
 def add(admin_client, **fields):
-    data = {"name": "partner-ngo", "kind": "partner", "scopes": ["read", "submit"], "expires_at_0": "",
-            "expires_at_1": "", "contact": "ops@example.org", **fields}
+    partner, _ = Partner.objects.get_or_create(name="An NGO", defaults={"contact_email": "ops@example.org"})
+    data = {"name": "partner-ngo", "kind": "partner", "scopes": ["read", "submit"], "partner": partner.pk,
+            "expires_at_0": "", "expires_at_1": "", "contact": "ops@example.org", **fields}
     return admin_client.post(reverse("admin:apiclients_apiclient_add"), data, follow=True)
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from apiclients.choices import ClientKind
 from apiclients.services import ClientError, api_client_create
+from partners.models import Partner
 
 
 class Command(BaseCommand):
@@ -17,20 +18,27 @@ class Command(BaseCommand):
         parser.add_argument("--scopes", default="read",
                             help="Comma-separated: read, match, submit, internal, curate.")
         parser.add_argument("--user", default="", help="The username a client with the curate scope acts for.")
+        parser.add_argument("--partner", default="", help="The expert partner (by name) a client of kind partner "
+                                                             "submits for.")
         parser.add_argument("--expires-in-days", type=int, default=365, help="0: the token never expires.")
         parser.add_argument("--contact", default="")
 
-    def handle(self, *args, name, kind, scopes, expires_in_days, contact, user, **options):
+    def handle(self, *args, name, kind, scopes, expires_in_days, contact, user, partner, **options):
         expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days > 0 else None
         person = None
         if user:
             person = get_user_model().objects.filter(username=user).first()
             if person is None:
                 raise CommandError(f"No user is named {user!r}.")
+        organisation = None
+        if partner:
+            organisation = Partner.objects.filter(name=partner).first()
+            if organisation is None:
+                raise CommandError(f"No partner is named {partner!r}.")
         try:
             client, token = api_client_create(
                 name=name, kind=kind, scopes=[s.strip() for s in scopes.split(",") if s.strip()],
-                expires_at=expires_at, contact=contact, user=person,
+                expires_at=expires_at, contact=contact, user=person, partner=organisation,
             )
         except ClientError as error:
             raise CommandError(str(error)) from error
