@@ -40,11 +40,6 @@ class Conflict(APIException):
     default_detail = "The submission is not in a state for this."
 
 
-class PayloadTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request is too large."
-
-
 # --- What a partner reads ----------------------------------------------------------------------------------------
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -93,7 +88,7 @@ ERRORS = inline_serializer("SubmissionErrors", fields={
         "row": serializers.IntegerField(help_text="From 1 (0: the request as a whole)."),
         "field": serializers.CharField(), "message": serializers.CharField()}),
 })
-SUBMITTED = inline_serializer("Submitted", fields={
+SUBMITTED = inline_serializer("SubmissionBatch", fields={
     "batch": serializers.UUIDField(), "submissions": SubmittedSerializer(many=True)})
 EXAMPLE = {
     "kind": "organisation",
@@ -143,12 +138,12 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                    413: ERRORS, 429: OpenApiResponse(description="Over the partner's submission rate.")},
     )
     def create(self, request, *args, **kwargs):
-        self.check_size(request)
         allowed, wait = submit_allowed(self.actor.partner)
         if not allowed:
             raise Throttled(wait, detail="Over this partner's submission rate "
                                          f"({settings.PARTNER_SUBMIT_RATE}); try again later.")
         try:
+            self.check_size(request)
             rows = self.rows(request)
             made = services.submit(actor=self.actor, rows=rows)
         except SubmissionInvalid as invalid:
@@ -177,12 +172,13 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return validate(request.data)
 
     def check_size(self, request):
-        """Refuse a body over the cap before reading it (JSON bodies: twice the file cap)."""
+        """Refuse a request body over the cap before reading it."""
         length = int(request.META.get("CONTENT_LENGTH") or 0)
-        cap = settings.PARTNER_UPLOAD_MAX_BYTES * 2
+        cap = settings.PARTNER_REQUEST_MAX_BYTES
         if length > cap:
-            raise PayloadTooLarge(f"The request is {length:,} bytes; the limit is {cap:,} bytes (and "
-                                  f"{settings.PARTNER_BATCH_MAX} submissions a batch).")
+            raise SubmissionInvalid([{"row": 0, "field": "body", "message": (
+                f"The request is {length:,} bytes; the limit is {cap:,} bytes (and "
+                f"{settings.PARTNER_BATCH_MAX} submissions a batch).")}], status=413)
 
     @extend_schema(
         summary="Answer the registry's question on a submission",

@@ -322,13 +322,14 @@ def _step(submission: Submission, action: str, *, actor: Actor, reason: str = ""
 
 
 def _locked(submission: Submission) -> Submission:
-    return Submission.objects.select_for_update().select_related("partner", "entity").get(pk=submission.pk)
+    return Submission.objects.select_for_update(of=("self",)).select_related("partner", "entity").get(pk=submission.pk)
 
 
 def _reviewable(submission: Submission) -> Submission:
     submission = _locked(submission)
     if submission.status in FINAL or submission.status == Status.ACCEPTED:
-        raise CurationError(f"This submission is {submission.get_status_display().lower()} already.")
+        raise CurationError(f"Nothing more can be done with this submission: it is "
+                            f"{submission.get_status_display().lower()}.")
     return submission
 
 

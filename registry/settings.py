@@ -192,6 +192,8 @@ API_RATE_LIMITS = {
 # At most this many submissions in one API batch or CSV file, and this many bytes in one upload.
 PARTNER_BATCH_MAX = int(os.environ.get("PARTNER_BATCH_MAX", "100"))
 PARTNER_UPLOAD_MAX_BYTES = int(os.environ.get("PARTNER_UPLOAD_MAX_BYTES", str(512 * 1024)))
+# A request body (a JSON batch, or the upload with its envelope) larger than this is refused unread.
+PARTNER_REQUEST_MAX_BYTES = int(os.environ.get("PARTNER_REQUEST_MAX_BYTES", str(2 * 1024 * 1024)))
 # Submitting and answering, per partner organisation (all its users and clients together), API and portal.
 PARTNER_SUBMIT_RATE = os.environ.get("PARTNER_SUBMIT_RATE", "30/hour")
 # Where the portal is, for the links in partners' notification mails.
