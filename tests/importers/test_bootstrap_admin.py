@@ -36,12 +36,13 @@ def test_it_creates_the_superuser_and_a_demo_user_per_role_once(var_dir, client)
     first, logins = bootstrap()
     again, same = bootstrap()
 
-    assert set(logins) == {"admin", *ROLES}
+    assert set(logins) == {"admin", *ROLES, "partner"}
     assert same == logins
-    assert first.count("Created ") == 5 and "Created " not in again
+    assert first.count("Created ") == 6 and "Created " not in again
     assert "Admin login:  http://127.0.0.1:8731/admin/" in again
+    assert "Demo expert partner (Demo Partner), its portal: http://127.0.0.1:8731/partners/" in again
     User = get_user_model()
-    assert User.objects.count() == 5
+    assert User.objects.count() == 6
     assert User.objects.get(username="admin").is_superuser
     for username, role in ROLES.items():
         user = User.objects.get(username=username)
@@ -51,7 +52,17 @@ def test_it_creates_the_superuser_and_a_demo_user_per_role_once(var_dir, client)
         assert kept.read_text().strip() == logins[username]
         assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert stat.S_IMODE((var_dir / "admin-password.txt").stat().st_mode) == 0o600
-    assert len(set(logins.values())) == 5  # each its own random password
+    assert len(set(logins.values())) == 6  # each its own random password
+    partner = User.objects.get(username="partner")
+    assert not partner.is_staff and list(partner.groups.values_list("name", flat=True)) == ["partner"]
+    assert partner.partner_membership.partner.name == "Demo Partner"
+    assert stat.S_IMODE((var_dir / "partner-password.txt").stat().st_mode) == 0o600
+
+
+def test_the_demo_partner_logs_in_to_the_portal_not_the_admin(var_dir, client):
+    _, logins = bootstrap()
+    assert client.login(username="partner", password=logins["partner"])
+    assert client.get(reverse("admin:index")).status_code == 302  # to the admin's login: not staff
 
 
 @pytest.mark.parametrize("username", [*ROLES, "admin"])
@@ -67,7 +78,7 @@ def test_each_demo_user_can_what_its_role_can(var_dir):
     can = {name: (user.has_perm("entities.view_entity"), user.has_perm("entities.propose_entity"),
                   user.has_perm("entities.decide_entity")) for name, user in users.items()}
     assert can == {"admin": (True, True, True), "viewer": (True, False, False), "analyst": (True, True, False),
-                   "approver": (True, True, True), "approver2": (True, True, True)}
+                   "approver": (True, True, True), "approver2": (True, True, True), "partner": (False, False, False)}
 
 
 def test_a_changed_password_is_never_reset_nor_shown(var_dir):

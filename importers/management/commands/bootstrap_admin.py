@@ -4,7 +4,8 @@ Create, or show again, the logins of a first run (``bin/run`` calls this).
 The first time, it creates the superuser ``admin`` and one demo user for each curation role (``viewer``,
 ``analyst``, ``approver``, and a second approver, ``approver2``, so that four-eyes can be tried between
 approvers too), each with a random password kept in ``var/`` (``admin-password.txt``,
-``viewer-password.txt``, …; readable by their owner only), and prints the logins. Later runs create nothing
+``viewer-password.txt``, …; readable by their owner only), and a demo expert partner, "Demo Partner", with
+one portal user, ``partner`` (not staff: the portal at /partners/, never the admin), and prints the logins. Later runs create nothing
 and print the same logins again. ADMIN_USERNAME and ADMIN_PASSWORD, when set, choose the superuser's username
 and password instead. It never resets a password that someone changed since: it says so and how to reset it.
 ``--no-demo-users`` creates only the superuser.
@@ -19,6 +20,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
+from partners.models import Partner, PartnerMember
+
 # (username, role: the group of that name made by entities/migrations/0008_roles.py, what the role may do)
 DEMO_USERS = [
     ("viewer", "viewer", "reads everything, changes nothing"),
@@ -27,6 +30,9 @@ DEMO_USERS = [
     ("approver2", "approver", "another approver: four-eyes between two"),
 ]
 NOT_SHOWN = "(not shown: the one you set)"
+DEMO_PARTNER = {"name": "Demo Partner", "country": "KE", "contact_name": "Demo contact",
+                "contact_email": "demo-partner@example.org"}
+DEMO_PARTNER_USER = "partner"
 
 
 class Command(BaseCommand):
@@ -50,6 +56,10 @@ class Command(BaseCommand):
         self.stdout.write("Demo users, one per role (same URL):")
         for demo, password, can in demo_users:
             self.stdout.write(f"  {demo:<10} password: {password:<25} {can}")
+        portal = url.rstrip("/").removesuffix("/admin") + "/partners/"
+        password = self.login(DEMO_PARTNER_USER, f"{DEMO_PARTNER_USER}-password.txt", role="partner")
+        self.stdout.write(f"Demo expert partner ({DEMO_PARTNER['name']}), its portal: {portal}\n"
+                          f"  {DEMO_PARTNER_USER:<10} password: {password:<25} submits and answers; no admin")
 
     def login(self, username: str, filename: str, *, chosen: str = "", superuser: bool = False,
               role: str = "") -> str:
@@ -66,8 +76,13 @@ class Command(BaseCommand):
                 if group is None:
                     raise CommandError(f"The group {role!r} does not exist: run the migrations first "
                                        "(entities/migrations/0008_roles.py creates the roles).")
-                user = User.objects.create_user(username=username, password=password, is_staff=True)
+                partner = role == "partner"
+                user = User.objects.create_user(username=username, password=password, is_staff=not partner,
+                                                email=f"{username}@example.org" if partner else "")
                 user.groups.add(group)
+                if partner:
+                    organisation, _ = Partner.objects.get_or_create(name=DEMO_PARTNER["name"], defaults=DEMO_PARTNER)
+                    PartnerMember.objects.create(user=user, partner=organisation)
             if not chosen:
                 write_private(password_file, password)
             created = "the superuser" if superuser else f"the demo {role}"
