@@ -253,3 +253,33 @@ def test_a_proposed_entity_id_is_not_shown_until_designated(api_a, analyst, two_
     assert detail["status"] == "accepted"
     assert detail["entity"] is None
     assert str(submission.entity_id) not in json.dumps(detail)
+
+
+def test_what_a_partner_adds_to_an_entity_stays_internal(api_a, screened_registry, analyst,
+                                                         django_capture_on_commit_callbacks):
+    """Names and evidence attached from a submission are the platform's: researchers and partners never read them."""
+    from entities.models import Entity
+
+    entity = Entity.objects.get(listings__reference_number="QDe.801")
+    submitted = organisation("Probandi Brigade", entity=str(entity.pk),
+                             names=[{"name": "Probandi Brigade", "type": "primary"},
+                                    {"name": "Zephyrine Wardens", "type": "alias"}],
+                             evidence=[{"url": "https://example.org/zephyrine-report", "summary": "Zephyrine claim",
+                                        "captured_at": "2026-10-01"}])
+    with django_capture_on_commit_callbacks(execute=True):
+        [made] = post(api_a, submitted).json()["submissions"]
+        services.attach(submission=Submission.objects.get(pk=made["id"]), entity=entity,
+                        actor=Actor.of_user(analyst), reason="same group")
+    _, researcher = api_client_create(name="researcher", kind="researcher", scopes=["read", "match"])
+    _, partner_reader = api_client_create(name="partner-reader", kind="partner", scopes=["read", "match"],
+                                          partner=Submission.objects.get(pk=made["id"]).partner)
+    _, internal = api_client_create(name="internal", kind="service", scopes=["read", "match", "internal"])
+    for token, sees in ((researcher, False), (partner_reader, False), (internal, True)):
+        client = bearer(token)
+        texts = [client.get(f"/api/v1/entities/{entity.pk}/").content.decode(),
+                 client.get("/api/v1/changes/").content.decode(),
+                 b"".join(client.get("/api/v1/export/?format=jsonl").streaming_content).decode(),
+                 client.get("/api/v1/match/?name=Zephyrine+Wardens").content.decode()]
+        assert all(text for text in texts)
+        for secret in ("Zephyrine", "zephyrine-report"):
+            assert any(secret in text for text in texts) == sees, (token[:12], secret)
