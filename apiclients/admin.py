@@ -30,7 +30,8 @@ class ApiClientForm(forms.ModelForm):
 @admin.register(ApiClient)
 class ApiClientAdmin(SimpleHistoryAdmin):
     form = ApiClientForm
-    list_display = ["name", "kind", "scopes", "token_prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    list_display = ["name", "kind", "partner", "scopes", "token_prefix", "created_at", "expires_at", "revoked_at",
+                    "last_used_at"]
     list_filter = ["kind", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "contact", "token_prefix"]
     actions = ["revoke"]
@@ -38,12 +39,12 @@ class ApiClientAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["name", "kind", "scopes", "user", "token_prefix", "created_at", "created_by", "expires_at",
+        return ["name", "kind", "scopes", "user", "partner", "token_prefix", "created_at", "created_by", "expires_at",
                 "revoked_at", "last_used_at"]
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["name", "kind", "scopes", "user", "expires_at", "contact"]
+            return ["name", "kind", "scopes", "user", "partner", "expires_at", "contact"]
         return [*self.get_readonly_fields(request, obj), "contact"]
 
     def has_delete_permission(self, request, obj=None):

@@ -11,6 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from entities.choices import EntityKind
@@ -90,7 +91,8 @@ class Submission(models.Model):
     screened_at = models.DateTimeField(null=True, blank=True)
     proposal = models.OneToOneField("entities.Proposal", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="submission")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now,
+                                      help_text="The same for a batch: its rows keep their order.")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SubmissionQuerySet.as_manager()

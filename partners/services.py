@@ -83,6 +83,7 @@ def submit(*, actor: Actor, rows: list[dict]) -> list[Submission]:
     batch, now = uuid.uuid4(), timezone.now()
     submissions = Submission.objects.bulk_create([
         Submission(partner=actor.partner, submitted_by=actor.user, client=actor.client, batch=batch, row=number,
+                   created_at=now,
                    request=row["request"], kind=row["kind"], names=[dict(name) for name in row["names"]],
                    birth_dates=row["birth_dates"], nationalities=row["nationalities"], rationale=row["rationale"],
                    evidence=plain([dict(item) for item in row["evidence"]]), entity=row["entity"])

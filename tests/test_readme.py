@@ -6,9 +6,9 @@ How the examples are found, in README.md from top to bottom:
 
 - **Commands**: every line of a ```bash block is run, in order, from the root of the repository:
   ``bin/manage ARGS`` (through call_command), ``NAME=$(bin/manage ARGS | tail -1)`` (sets $NAME to the last
-  line it printed) and ``curl [-X METHOD] [-H HEADER]… [-d BODY] URL`` (through the test client; $NAME is
-  expanded; the URL's host is ignored). A command that cannot run here (a server, a download, production)
-  is listed in NOT_RUN below with the reason, or its whole section in NOT_RUN_SECTIONS. A command in
+  line it printed) and ``curl [-X METHOD] [-H HEADER]… [-d BODY | --data-binary @FILE] URL`` (through the test
+  client; $NAME is expanded; the URL's host is ignored). A command that cannot run here (a server, a download,
+  production) is listed in NOT_RUN below with the reason, or its whole section in NOT_RUN_SECTIONS. A command in
   `inline code` of the prose (``bin/…``, ``python …``, ``curl …``) is never run and must be listed there.
 - **Markers**, HTML comments that the rendered README does not show, each about the code that follows it
   (a ```json block or an `inline` span):
@@ -255,6 +255,10 @@ class Session:
                 headers[name.strip()] = value.strip()
             elif word in ("-d", "--data"):
                 body, method = next(words), "POST" if method == "GET" else method
+            elif word == "--data-binary":  # @FILE, relative to the root of the repository
+                name = next(words)
+                assert name.startswith("@"), f"{where}: --data-binary takes @FILE here"
+                body, method = (ROOT / name[1:]).read_text(encoding="utf-8"), "POST" if method == "GET" else method
             elif word.startswith("-"):
                 raise AssertionError(f"{where}: {__name__} does not know curl's {word}; teach it or use NOT_RUN")
             else:
@@ -291,9 +295,16 @@ class Session:
 
 
 @pytest.fixture
-def sample_registry(db, django_capture_on_commit_callbacks, monkeypatch):
-    """The sample list imported as bin/run imports it offline, the name index built as after any import."""
+def sample_registry(committed_db, django_capture_on_commit_callbacks, monkeypatch, settings, tmp_path):
+    """
+    The registry as bin/run leaves it offline: the sample list imported (the name index built, as after any
+    import) and the logins made (the demo partner's among them). Committed, as a server's requests are, so that
+    what runs once a request's writes commit (screening a partner's submissions) has run when it answers.
+    """
     monkeypatch.chdir(ROOT)  # the README's commands run from the root of the repository
+    settings.VAR_DIR = tmp_path
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("bootstrap_admin", stdout=StringIO())
     cache.clear()
     analyse("Warm Up", "person")  # rigour's name tagger loads once per process, outside any timing
     with django_capture_on_commit_callbacks(execute=True):

@@ -217,10 +217,12 @@ def test_a_viewers_client_may_write_nothing(viewer, curator, desk, registry):
     assert first["can_decide"] is False and "approver role" in first["why_not"]
 
 
-@pytest.mark.parametrize("scopes", [("read",), ("read", "internal"), ("read", "match", "submit", "internal")])
-def test_a_client_without_the_curate_scope_gets_403_everywhere(make_client, approver, scopes, desk):
+@pytest.mark.parametrize(("kind", "scopes"), [("service", ("read",)), ("service", ("read", "internal")),
+                                             ("service", ("read", "match", "internal")),
+                                             ("partner", ("read", "match", "submit"))])
+def test_a_client_without_the_curate_scope_gets_403_everywhere(make_client, approver, kind, scopes, desk):
     proposal_id = create(desk["analyst"][1])["proposal"]
-    _, token = make_client(scopes=scopes, user=approver)
+    _, token = make_client(kind=kind, scopes=scopes, user=approver)
     api = bearer(token)
     entity_id = Proposal.objects.get(pk=proposal_id).entity_id
     verbs = ("review", "approve", "reject", "withdraw")

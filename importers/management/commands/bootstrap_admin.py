@@ -5,9 +5,10 @@ The first time, it creates the superuser ``admin`` and one demo user for each cu
 ``analyst``, ``approver``, and a second approver, ``approver2``, so that four-eyes can be tried between
 approvers too), each with a random password kept in ``var/`` (``admin-password.txt``,
 ``viewer-password.txt``, …; readable by their owner only), and a demo expert partner, "Demo Partner", with
-one portal user, ``partner`` (not staff: the portal at /partners/, never the admin), and prints the logins. Later runs create nothing
-and print the same logins again. ADMIN_USERNAME and ADMIN_PASSWORD, when set, choose the superuser's username
-and password instead. It never resets a password that someone changed since: it says so and how to reset it.
+one portal user, ``partner`` (not staff: the portal at /partners/, never the admin), and prints the logins.
+Later runs create nothing and print the same logins again. ADMIN_USERNAME and ADMIN_PASSWORD, when set,
+choose the superuser's username and password instead. It never resets a password that someone changed since:
+it says so and how to reset it.
 ``--no-demo-users`` creates only the superuser.
 """
 
