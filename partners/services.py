@@ -322,7 +322,9 @@ def _step(submission: Submission, action: str, *, actor: Actor, reason: str = ""
 
 
 def _locked(submission: Submission) -> Submission:
-    return Submission.objects.select_for_update().select_related("partner", "entity").get(pk=submission.pk)
+    # Lock the submission's row only: PostgreSQL refuses FOR UPDATE on the nullable side of the entity's join.
+    return (Submission.objects.select_for_update(of=("self",)).select_related("partner", "entity")
+            .get(pk=submission.pk))
 
 
 def _reviewable(submission: Submission) -> Submission:
