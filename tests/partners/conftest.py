@@ -1,0 +1,60 @@
+"""Fixtures of the partners tests: the admin's are prefixed ``admin_``."""
+
+import pytest
+from django.core.cache import cache
+
+from entities.services import proposal_approve
+from tests.entities.admin_pages import propose
+from tests.helpers import actor
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and cached entity documents must not leak from one test into another."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def admin_partner(make_partner):
+    return make_partner("Partner A")
+
+
+@pytest.fixture
+def admin_submit(admin_partner, make_partner_user, django_capture_on_commit_callbacks):
+    """admin_submit(name="Front of Example", **fields) -> one submission of Partner A, screened (pending review)."""
+    from partners.services import partner_actor, submit
+    from partners.validation import validate
+
+    user = make_partner_user(admin_partner, "alice")
+
+    def make(name: str = "Front of Example", **fields):
+        row = {
+            "kind": "organisation", "names": [{"name": name, "type": "primary"}, {"name": "FoE", "type": "alias"}],
+            "nationalities": ["SY"], "rationale": "Recruits for attacks on the platform.",
+            "evidence": [{"url": "https://example.org/post/1", "summary": "A call to violence",
+                          "captured_at": "2026-10-01"}],
+            **fields,
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            [submission] = submit(actor=partner_actor(user=user), rows=validate([row]))
+        submission.refresh_from_db()
+        return submission
+
+    return make
+
+
+@pytest.fixture
+def admin_designated(analyst, make_user, django_capture_on_commit_callbacks):
+    """admin_designated("Name") -> an organisation designated by an analyst and an approver, nameable by partners."""
+    deciding = make_user("approver", "approver-of-fixtures")
+
+    def make(caption: str = "Designated Front"):
+        with django_capture_on_commit_callbacks(execute=True):  # indexed for screening
+            proposal = propose(analyst, caption)
+            proposal_approve(proposal=proposal, actor=actor(deciding), reason="Listed")
+        proposal.entity.refresh_from_db()
+        return proposal.entity
+
+    return make
