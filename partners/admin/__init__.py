@@ -4,4 +4,4 @@ with what an analyst does about each (ask, accept, attach, reject). Every change
 ``partners.services`` or ``partners.accounts`` with the user as actor.
 """
 
-from partners.admin import partners  # noqa: F401  (registers the model admins)
+from partners.admin import partners, submissions  # noqa: F401  (registers the model admins)
