@@ -83,7 +83,6 @@ def submit(*, actor: Actor, rows: list[dict]) -> list[Submission]:
     batch, now = uuid.uuid4(), timezone.now()
     submissions = Submission.objects.bulk_create([
         Submission(partner=actor.partner, submitted_by=actor.user, client=actor.client, batch=batch, row=number,
-                   created_at=now,
                    request=row["request"], kind=row["kind"], names=[dict(name) for name in row["names"]],
                    birth_dates=row["birth_dates"], nationalities=row["nationalities"], rationale=row["rationale"],
                    evidence=plain([dict(item) for item in row["evidence"]]), entity=row["entity"])
@@ -323,14 +322,15 @@ def _step(submission: Submission, action: str, *, actor: Actor, reason: str = ""
 
 
 def _locked(submission: Submission) -> Submission:
-    return Submission.objects.select_for_update(of=("self",)).select_related("partner", "entity").get(pk=submission.pk)
+    # Lock the submission's row only: PostgreSQL refuses FOR UPDATE on the nullable side of the entity's join.
+    return (Submission.objects.select_for_update(of=("self",)).select_related("partner", "entity")
+            .get(pk=submission.pk))
 
 
 def _reviewable(submission: Submission) -> Submission:
     submission = _locked(submission)
     if submission.status in FINAL or submission.status == Status.ACCEPTED:
-        raise CurationError(f"Nothing more can be done with this submission: it is "
-                            f"{submission.get_status_display().lower()}.")
+        raise CurationError(f"This submission is {submission.get_status_display().lower()} already.")
     return submission
 
 

@@ -9,9 +9,10 @@ from django.db.models import OuterRef, Subquery
 from entities.choices import RelationshipState
 from entities.models import AuditEvent, Proposal, Relationship, Source
 from importers.models import ImportRun
+from partners.selectors import submission_review_counts
 
 # The curation apps first; the technical ones (API clients, schedules, users and groups) after them.
-APP_ORDER = ["entities", "importers", "screening", "apiclients", "django_celery_beat", "auth"]
+APP_ORDER = ["entities", "partners", "importers", "screening", "apiclients", "django_celery_beat", "auth"]
 LAST_CHANGES = 15
 WAITING = 10
 
@@ -61,6 +62,8 @@ def desk(user) -> dict:
             context["waiting_count"] = waiting.count()
         if user.has_perm("entities.propose_entity"):
             context["mine"] = list(open_proposals.filter(proposed_by=user)[:WAITING])
+    if user.has_perm("partners.view_submission"):
+        context["submissions"] = submission_review_counts()
     if user.has_perm("entities.view_relationship"):
         context["candidates"] = Relationship.objects.filter(state=RelationshipState.CANDIDATE).count()
     if user.has_perm("entities.view_auditevent") or user.has_perm("entities.view_entity"):

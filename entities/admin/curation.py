@@ -21,6 +21,7 @@ from entities.admin.entities import entity_link
 from entities.audit import Actor
 from entities.choices import ProposalKind, RelationshipState
 from entities.models import Proposal, Relationship, SourceRecord
+from partners.selectors import submission_review_counts
 from registry.admin import RecordAdmin
 from screening.scoring import Query
 from screening.service import WITH_PROPOSED, screen
@@ -53,7 +54,8 @@ class ProposalAdmin(RecordAdmin):
         """The review queue: open proposals, oldest first, each with its evidence, sources and look-alikes."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        proposals = Proposal.objects.open().select_related("entity", "proposed_by", "reviewer").prefetch_related(
+        proposals = Proposal.objects.open().select_related(
+            "entity", "proposed_by", "reviewer", "submission__partner").prefetch_related(
             "entity__evidence__added_by",
             Prefetch("entity__source_records", queryset=SourceRecord.objects.select_related("source")),
         ).order_by("created_at", "id")
@@ -66,6 +68,8 @@ class ProposalAdmin(RecordAdmin):
             "items": [review_item(request.user, proposal) for proposal in page], "page": page,
             "one": one.isdigit(), "is_approver": request.user.has_perm("entities.decide_entity"),
             "all_url": reverse("admin:entities_proposal_all"),
+            "submissions": (submission_review_counts() if request.user.has_perm("partners.view_submission")
+                            else None),
         }
         return TemplateResponse(request, "admin/entities/proposal/review_queue.html", context)
 
@@ -99,12 +103,16 @@ def review_item(user, proposal: Proposal) -> dict:
                           states=WITH_PROPOSED, internal_names=True)
         similar = [candidate for candidate in result.candidates if candidate.entity_id != entity.pk][:SIMILAR]
     approve = "Designate" if proposal.kind == ProposalKind.DESIGNATE else "Delist"
+    submission = getattr(proposal, "submission", None)  # made from an expert partner's submission, if one
     return {
         "proposal": proposal, "entity_link": entity_link(entity), "approve_label": approve,
         "can_decide": allowed, "why_not": why,
         "evidence": list(entity.evidence.all()),
         "source_records": list(entity.source_records.all()),
         "similar": similar,
+        "submission": submission,
+        "submission_url": (reverse("admin:partners_submission_change", args=[submission.pk]) if submission
+                           else ""),
     }
 
 

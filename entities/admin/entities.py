@@ -56,6 +56,22 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class OriginMixin:
+    """An inline of facts that says where each came from: a source record, an expert partner, or an analyst."""
+
+    @admin.display(description="from")
+    def origin(self, fact):
+        if fact.submission_id:
+            url = reverse("admin:partners_submission_change", args=[fact.submission_id])
+            return format_html('partner: <a href="{}">{}</a>', url, fact.submission.partner)
+        if fact.pk is None:
+            return "—"
+        return fact.source_record or "an analyst"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source_record__source", "submission__partner")
+
+
 class SourceNameInline(ReadOnlyInline):
     model = Name
     verbose_name_plural = "names from sources"
@@ -66,13 +82,14 @@ class SourceNameInline(ReadOnlyInline):
         return super().get_queryset(request).filter(source_record__isnull=False)
 
 
-class AnalystNameInline(admin.TabularInline):
-    """Names analysts add (e.g. an account handle seen on the platform): internal unless marked public."""
+class AnalystNameInline(OriginMixin, admin.TabularInline):
+    """Names analysts add (e.g. an account handle seen on the platform, or from a partner): internal unless public."""
 
     model = Name
     extra = 0
     verbose_name_plural = "names added by analysts (internal unless marked public; notes always internal)"
-    fields = ["name_type", "full_name", "note", "public"]
+    fields = ["name_type", "full_name", "note", "public", "origin"]
+    readonly_fields = ["origin"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
     def get_queryset(self, request):
@@ -93,7 +110,14 @@ class EvidenceInline(admin.StackedInline):
     def added(self, evidence):
         if evidence.pk is None:
             return "—"
-        return f"{localtime(evidence.added_at):%Y-%m-%d %H:%M} by {evidence.added_by or 'an import'}"
+        added = f"{localtime(evidence.added_at):%Y-%m-%d %H:%M} by {evidence.added_by or 'an import'}"
+        if evidence.submission_id:
+            url = reverse("admin:partners_submission_change", args=[evidence.submission_id])
+            return format_html('{}; from partner: <a href="{}">{}</a>', added, url, evidence.submission.partner)
+        return added
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("added_by", "submission__partner")
 
 
 class RelationshipInline(ReadOnlyInline):
@@ -126,9 +150,9 @@ class ListingInline(ReadOnlyInline):
         return ", ".join(date_format(date.fromisoformat(day)) for day in listing.last_updated) or "—"
 
 
-class BirthDateInline(ReadOnlyInline):
+class BirthDateInline(OriginMixin, ReadOnlyInline):
     model = BirthDate
-    fields = ["date_type", "date", "year", "from_year", "to_year", "note"]
+    fields = ["date_type", "date", "year", "from_year", "to_year", "note", "origin"]
 
 
 class BirthPlaceInline(ReadOnlyInline):
@@ -136,9 +160,9 @@ class BirthPlaceInline(ReadOnlyInline):
     fields = ["street", "city", "state_province", "country", "country_code", "note"]
 
 
-class NationalityInline(ReadOnlyInline):
+class NationalityInline(OriginMixin, ReadOnlyInline):
     model = Nationality
-    fields = ["country", "country_code"]
+    fields = ["country", "country_code", "origin"]
 
 
 class AddressInline(ReadOnlyInline):

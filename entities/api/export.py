@@ -17,6 +17,7 @@ from entities.api.ftm import ftm_entities
 from entities.api.views import StrictQueryParamsMixin
 from entities.documents import document_bodies, dumps
 from entities.selectors import entity_documents
+from registry.csv_safe import safe_row
 
 CSV_COLUMNS = ["id", "kind", "caption", "status", "state", "category", "tier", "first_listed", "delisted_at",
                "reference_numbers", "regimes", "names", "aliases", "weak_aliases", "birth_dates", "nationalities",
@@ -49,11 +50,13 @@ def csv_lines(audience: str) -> Iterator[str]:
 
 
 def csv_row(document: dict) -> list:
+    """One entity's CSV row; no cell is ever a formula (names come from sources and analysts)."""
+
     def names(kind):
         return "; ".join(name["name"] for name in document["names"] if name["type"] == kind)
 
     listings = document["listings"]
-    return [
+    return safe_row([
         document["id"], document["kind"], document["caption"], document["status"], document["state"],
         document["category"], document["tier"] or "",
         document["first_listed"] or "", document["delisted_at"] or "",
@@ -65,7 +68,7 @@ def csv_row(document: dict) -> list:
                   for birth in document["birth_dates"] if birth["type"] != "unknown"),
         "; ".join(sorted({n["country_code"] for n in document["nationalities"] if n["country_code"]})),
         document["updated_at"].isoformat(),
-    ]
+    ])
 
 
 FORMATS = {

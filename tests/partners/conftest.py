@@ -1,17 +1,20 @@
 """
 Fixtures of the partner tests: two partners (A and B) with a portal user and an API client each, a small
-registry to screen submissions against, and valid submissions to send.
+registry to screen submissions against; the admin tests' own are prefixed ``admin_``.
 """
 
 import pytest
 from django.core.cache import cache
 
+from entities.services import proposal_approve
+from tests.entities.admin_pages import propose
+from tests.helpers import actor
 from tests.partners.helpers import partner_api
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters must not leak from one test into another."""
+    """Rate-limit counters and cached entity documents must not leak from one test into another."""
     cache.clear()
     yield
     cache.clear()
@@ -52,3 +55,47 @@ def screened_registry(db, import_un, fixture_path, django_capture_on_commit_call
     """tests/fixtures/api/v1.xml imported and indexed for screening (OMAR SAMPLEZAI, PROBANDI BRIGADE, …)."""
     with django_capture_on_commit_callbacks(execute=True):
         import_un(fixture_path("api/v1.xml"))
+
+
+@pytest.fixture
+def admin_partner(make_partner):
+    return make_partner("Partner A")
+
+
+@pytest.fixture
+def admin_submit(admin_partner, make_partner_user, django_capture_on_commit_callbacks):
+    """admin_submit(name="Front of Example", **fields) -> one submission of Partner A, screened (pending review)."""
+    from partners.services import partner_actor, submit
+    from partners.validation import validate
+
+    user = make_partner_user(admin_partner, "alice")
+
+    def make(name: str = "Front of Example", **fields):
+        row = {
+            "kind": "organisation", "names": [{"name": name, "type": "primary"}, {"name": "FoE", "type": "alias"}],
+            "nationalities": ["SY"], "rationale": "Recruits for attacks on the platform.",
+            "evidence": [{"url": "https://example.org/post/1", "summary": "A call to violence",
+                          "captured_at": "2026-10-01"}],
+            **fields,
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            [submission] = submit(actor=partner_actor(user=user), rows=validate([row]))
+        submission.refresh_from_db()
+        return submission
+
+    return make
+
+
+@pytest.fixture
+def admin_designated(analyst, make_user, django_capture_on_commit_callbacks):
+    """admin_designated("Name") -> an organisation designated by an analyst and an approver, nameable by partners."""
+    deciding = make_user("approver", "approver-of-fixtures")
+
+    def make(caption: str = "Designated Front"):
+        with django_capture_on_commit_callbacks(execute=True):  # indexed for screening
+            proposal = propose(analyst, caption)
+            proposal_approve(proposal=proposal, actor=actor(deciding), reason="Listed")
+        proposal.entity.refresh_from_db()
+        return proposal.entity
+
+    return make

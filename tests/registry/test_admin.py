@@ -9,7 +9,7 @@ from importers.base import ImportFailed
 from tests.entities.admin_pages import propose, text_of, texts
 from tests.helpers import actor
 
-REGISTRY_APPS = {"entities", "importers", "screening"}
+REGISTRY_APPS = {"entities", "partners", "importers", "screening"}
 TECHNICAL_APPS = {"apiclients", "django_celery_beat", "auth"}
 
 
@@ -112,7 +112,7 @@ def test_technical_apps_are_for_superusers_only(client, make_user, role):
 def test_a_superuser_sees_the_technical_apps_after_the_registrys(client, admin_user):
     labels = [app["app_label"] for app in desk(client, admin_user).context["app_list"]]
     assert set(labels) == REGISTRY_APPS | TECHNICAL_APPS
-    assert labels.index("entities") < labels.index("apiclients") < labels.index("auth")
+    assert labels.index("entities") < labels.index("partners") < labels.index("apiclients") < labels.index("auth")
 
 
 def test_every_admin_action_declares_the_permission_it_needs():
