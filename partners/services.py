@@ -83,6 +83,7 @@ def submit(*, actor: Actor, rows: list[dict]) -> list[Submission]:
     batch, now = uuid.uuid4(), timezone.now()
     submissions = Submission.objects.bulk_create([
         Submission(partner=actor.partner, submitted_by=actor.user, client=actor.client, batch=batch, row=number,
+                   created_at=now,
                    request=row["request"], kind=row["kind"], names=[dict(name) for name in row["names"]],
                    birth_dates=row["birth_dates"], nationalities=row["nationalities"], rationale=row["rationale"],
                    evidence=plain([dict(item) for item in row["evidence"]]), entity=row["entity"])
@@ -330,7 +331,8 @@ def _locked(submission: Submission) -> Submission:
 def _reviewable(submission: Submission) -> Submission:
     submission = _locked(submission)
     if submission.status in FINAL or submission.status == Status.ACCEPTED:
-        raise CurationError(f"This submission is {submission.get_status_display().lower()} already.")
+        raise CurationError(f"Nothing more can be done with this submission: it is "
+                            f"{submission.get_status_display().lower()}.")
     return submission
 
 

@@ -261,7 +261,7 @@ def test_a_closed_submission_cannot_be_acted_on_again(client, analyst, admin_sub
 
     response = act(client, analyst, submission, "accept", category="veo", reason="Changed my mind")
 
-    assert messages_of(response) == ["This submission is rejected already."]
+    assert messages_of(response) == ["Nothing more can be done with this submission: it is rejected."]
     submission.refresh_from_db()
     assert (submission.status, submission.proposal) == (SubmissionStatus.REJECTED, None)
 
