@@ -322,7 +322,7 @@ def _step(submission: Submission, action: str, *, actor: Actor, reason: str = ""
 
 
 def _locked(submission: Submission) -> Submission:
-    return Submission.objects.select_for_update().select_related("partner", "entity").get(pk=submission.pk)
+    return Submission.objects.select_for_update(of=("self",)).select_related("partner", "entity").get(pk=submission.pk)
 
 
 def _reviewable(submission: Submission) -> Submission:
