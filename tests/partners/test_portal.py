@@ -146,6 +146,22 @@ def test_the_list_pages_by_25_newest_first(portal_client, portal_user):
     assert [submission.primary_name for submission in second.context["page"]] == ["Person 01"]
 
 
+def test_the_list_costs_the_same_queries_however_many_rows(portal_client, portal_user, portal_submit):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    portal_submit(portal_user, "Alpha Front")
+    with CaptureQueriesContext(connection) as one:
+        portal_client.get("/partners/")
+    for number in range(10):
+        portal_submit(portal_user, f"Person {number}")
+    with CaptureQueriesContext(connection) as eleven:
+        portal_client.get("/partners/")
+
+    # session, user, membership, partner; the count, the questions waiting, the page
+    assert len(eleven) == len(one) == 7, [query["sql"] for query in eleven]
+
+
 def test_the_list_says_when_questions_wait(portal_client, portal_user, portal_submit, analyst):
     asked = portal_submit(portal_user, "Alpha Front")
     portal_submit(portal_user, "Alpha Brigade")

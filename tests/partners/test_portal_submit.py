@@ -10,7 +10,8 @@ from django.test import Client
 from entities.audit import Actor
 from partners import services
 from partners.models import Submission
-from partners.validation import COLUMN_NAMES
+from partners.portal import read_upload
+from partners.validation import COLUMN_NAMES, SubmissionInvalid
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +141,20 @@ def test_a_csv_file_over_the_cap_is_refused_with_413(portal_client, settings):
     assert response.status_code == 413
     assert "the limit is 100 bytes" in text(response)
     assert not Submission.objects.exists()
+
+
+def test_an_upload_over_the_cap_is_refused_before_it_is_read(settings):
+    class Huge:
+        size = 10 * 1024 * 1024
+
+        def read(self):
+            raise AssertionError("an upload over the cap was read")
+
+    settings.PARTNER_UPLOAD_MAX_BYTES = 1024
+    with pytest.raises(SubmissionInvalid) as refused:
+        read_upload(Huge())
+    assert refused.value.status == 413
+    assert "the limit is 1,024 bytes" in str(refused.value)
 
 
 def test_the_csv_template_has_every_column_and_an_example_that_uploads(portal_client):
