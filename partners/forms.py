@@ -53,7 +53,7 @@ class SubmissionForm(forms.Form):
             self.fields[f"evidence_{row}_summary"] = forms.CharField(
                 label="What it shows", required=False, widget=forms.Textarea(attrs={"rows": 2}))
             self.fields[f"evidence_{row}_off_platform"] = forms.BooleanField(
-                label="Off our platform", required=False, initial=True)
+                label="Found off the platform", required=False, initial=True)
             self.fields[f"evidence_{row}_captured_at"] = forms.CharField(
                 label="Captured on", required=False, widget=forms.DateInput(attrs={"type": "date"}))
         self.name_fields: list[tuple[str, int]] = []  # names[i] -> (form field, line), once submission() ran
