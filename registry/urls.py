@@ -1,4 +1,4 @@
-"""URL configuration: the analysts' admin, the versioned API, its schema and docs, and health probes."""
+"""URL configuration: the analysts' admin, the partners' portal, the versioned API and its docs, health probes."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -10,6 +10,7 @@ from registry import health
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("partners/", include("partners.urls")),
     path("api/v1/", include(("registry.api", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
