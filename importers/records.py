@@ -56,8 +56,17 @@ class DocumentData:
 
 
 @dataclass(frozen=True)
+class CrossReference:
+    """Another list's listing a source cites for this one: the UK's "UN REF:QE.A.146.14", say."""
+
+    source: str  # the cited list, by the slug this registry gives it ("un-sc", "ofac-sdn", …)
+    reference: str  # the cited reference as the source wrote it, tidied ("QE.A.146.14")
+    text: str = ""  # the source's words that cite it
+
+
+@dataclass(frozen=True)
 class ListingData:
-    regime: str
+    regime: str  # the program or regime the listing is under (the first, when the source gives several)
     reference_number: str
     list_type: str = ""
     listed_on: str = ""  # ISO 8601 date
@@ -66,6 +75,17 @@ class ListingData:
     external_id: str = ""
     version: str = ""
     extra: dict = field(default_factory=dict)  # source fields with no column of their own
+    programs: tuple[str, ...] = ()  # every program or regime, when the source gives several (OFAC's SDGT, FTO)
+    cross_references: tuple[CrossReference, ...] = ()
+
+    @property
+    def all_programs(self) -> tuple[str, ...]:
+        return self.programs or ((self.regime,) if self.regime else ())
+
+
+# Fields added to ListingData after lists were imported: left out of the payload while empty, so that adding
+# one does not change the content hash of every record already imported (and re-write them all).
+LATER_LISTING_FIELDS = ("programs", "cross_references")
 
 
 @dataclass(frozen=True)
@@ -94,7 +114,12 @@ class EntityRecord:
     listings: tuple[ListingData, ...] = ()
 
     def payload(self) -> dict:
-        return dataclasses.asdict(self)
+        payload = dataclasses.asdict(self)
+        for listing in payload["listings"]:
+            for name in LATER_LISTING_FIELDS:
+                if not listing[name]:
+                    del listing[name]
+        return payload
 
     def content_hash(self) -> str:
         canonical = json.dumps(self.payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -103,6 +128,11 @@ class EntityRecord:
     @property
     def external_id(self) -> str:
         return self.listings[0].external_id if self.listings else ""
+
+    @property
+    def programs(self) -> set[str]:
+        """Every program or regime it is listed under: what a source's scope is checked against."""
+        return {program for listing in self.listings for program in listing.all_programs}
 
 
 @dataclass(frozen=True)
