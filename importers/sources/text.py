@@ -42,3 +42,69 @@ def year(text: str, *, what: str) -> int | None:
     if not re.fullmatch(r"\d{4}", text):
         raise SourceFormatError(f"{what}: {text!r} is not a year.")
     return int(text)
+
+
+def decode_legacy_text(data: bytes, *, what: str) -> str:
+    """
+    Decode a published text file: UTF-8 (a byte-order mark dropped) when the bytes are valid UTF-8, else
+    Windows-1252, the encoding older government CSV exports use (the UK's 2016 ConList writes its apostrophe
+    as byte 0x92). Both decodings are strict: bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90,
+    0x9D) and NUL or other control characters raise SourceFormatError naming ``what``.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise SourceFormatError(
+                f"{what}: byte 0x{data[error.start]:02X} at offset {error.start:,} is neither UTF-8 nor Windows-1252."
+            ) from None
+    control = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    if control:
+        raise SourceFormatError(
+            f"{what}: control character U+{ord(control.group()):04X} at character {control.start():,}."
+        )
+    return text
+
+
+def dmy_date(text: str, *, what: str) -> str:
+    """An ISO 8601 date from a DD/MM/YYYY date; "" stays "". Anything else raises SourceFormatError."""
+    iso, partial_year = dmy_date_or_year(text, what=what)
+    if partial_year is not None:
+        raise SourceFormatError(f"{what}: {clean(text)!r} is not a full date (expected DD/MM/YYYY).")
+    return iso
+
+
+def dmy_date_or_year(text: str, *, what: str) -> tuple[str, int | None]:
+    """
+    A DD/MM/YYYY date that may leave its day or month unknown as 00 ("00/00/1970", "00/08/1977"): gives
+    (ISO date, None) for a full date, ("", year) for a partial one, ("", None) for "". Anything else raises
+    SourceFormatError naming ``what``.
+    """
+    text = clean(text)
+    if not text:
+        return "", None
+    match = re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", text)
+    try:
+        if not match or match[3] == "0000":
+            raise ValueError
+        day, month, year_ = int(match[1]), int(match[2]), int(match[3])
+        if day == 0 or month == 0:
+            if month > 12:
+                raise ValueError
+            return "", year_
+        return date(year_, month, day).isoformat(), None
+    except ValueError:
+        raise SourceFormatError(f"{what}: {text!r} is not a date (expected DD/MM/YYYY).") from None
+
+
+def numbered_values(text: str) -> list[str]:
+    """
+    The values of a field that numbers them, "(1) German (2) Moroccan" -> ["German", "Moroccan"]; a field
+    without numbering is one value. White space is collapsed, empty values dropped.
+    """
+    text = clean(text)
+    if not text.startswith("(1)"):
+        return [text] if text else []
+    return [clean(value) for value in re.split(r"\(\d+\)", text) if clean(value)]
