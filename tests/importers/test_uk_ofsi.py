@@ -232,8 +232,13 @@ def test_file_over_the_size_cap_is_refused_before_reading(parse, settings):
 # --- Imports through the service ------------------------------------------------------------------------------
 
 
-def import_uk(path):
-    return import_source(slug="uk-ofsi", trigger=ImportTrigger.COMMAND, file=path)
+def import_uk(path, *, all_programs=True):
+    return import_source(slug="uk-ofsi", trigger=ImportTrigger.COMMAND, file=path, all_programs=all_programs)
+
+
+def counts(**changed) -> dict:
+    return {"created": 0, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0, "skipped_out_of_scope": 0,
+            **changed}
 
 
 def listing(reference):
@@ -246,11 +251,23 @@ def test_cold_import_then_the_same_file_again_changes_nothing(fixture_path):
     again = import_uk(fixture_path("uk-ofsi/base.csv"))
 
     assert first.status == ImportRunStatus.SUCCEEDED
-    assert first.counts == {"created": 5, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0}
+    assert first.counts == counts(created=5)
     assert first.date_generated == "2016-03-23"
     assert Entity.objects.count() == 5
     assert listing("9901").regime == "Syria"
-    assert again.counts == {"created": 0, "updated": 0, "unchanged": 5, "delisted": 0, "relisted": 0}
+    assert again.counts == counts(unchanged=5)
+
+
+@pytest.mark.django_db
+def test_default_scope_imports_the_terrorism_regimes_and_counts_the_rest(fixture_path):
+    run = import_uk(fixture_path("uk-ofsi/base.csv"), all_programs=False)
+
+    assert (run.record_count, run.skipped_out_of_scope) == (5, 2)  # 9903 (DPRK) and 9905 (Iran) left out
+    assert sorted(Listing.objects.values_list("reference_number", flat=True)) == ["9901", "9902", "9904"]
+    assert listing("9901").programs == ["Syria", ISIL]
+    assert listing("9902").cross_references == [
+        {"source": "un-sc", "reference": "QE.T.902.14", "text": "UN REF:QE.T.902.14"},
+    ]
 
 
 @pytest.mark.django_db
@@ -262,13 +279,13 @@ def test_a_changed_list_updates_delists_and_the_old_one_relists(fixture_path, ba
 
     run = import_uk(write(tmp_path, changed))
 
-    assert run.counts == {"created": 0, "updated": 1, "unchanged": 3, "delisted": 1, "relisted": 0}
+    assert run.counts == counts(updated=1, unchanged=3, delisted=1)
     assert listing("9902").last_updated == ["2016-01-05"] and listing("9902").entity_id == front
     assert listing("9903").status == ListingStatus.DELISTED
 
     back = import_uk(fixture_path("uk-ofsi/base.csv"))
 
-    assert back.counts == {"created": 0, "updated": 1, "unchanged": 3, "delisted": 0, "relisted": 1}
+    assert back.counts == counts(updated=1, unchanged=3, relisted=1)
     assert listing("9903").status == ListingStatus.ACTIVE
 
 
