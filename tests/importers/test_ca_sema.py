@@ -303,6 +303,12 @@ def import_ca(path, *, force=False):
     return import_source(slug="ca-sema", trigger=ImportTrigger.COMMAND, file=path, force=force)
 
 
+def counts(**changed):
+    """An import run's counts: zero but for ``changed``."""
+    zero = ("created", "updated", "unchanged", "delisted", "relisted", "skipped_out_of_scope")
+    return {name: changed.get(name, 0) for name in zero}
+
+
 def active_keys():
     return set(
         Listing.objects.filter(source_record__source__slug="ca-sema", status=ListingStatus.ACTIVE)
@@ -315,12 +321,12 @@ def test_cold_import_then_a_no_op(fixture_path):
     path = fixture_path("ca-sema/base.xml")
 
     first = import_ca(path)
-    assert first.counts == {"created": 7, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0}
+    assert first.counts == counts(created=7)
     assert SourceRecord.objects.filter(source__slug="ca-sema").count() == 7
     assert Entity.objects.filter(caption="Test Voyager", kind=EntityKind.ORGANISATION).exists()
 
     second = import_ca(path)
-    assert second.counts == {"created": 0, "updated": 0, "unchanged": 7, "delisted": 0, "relisted": 0}
+    assert second.counts == counts(unchanged=7)
 
 
 @pytest.mark.django_db
@@ -333,11 +339,11 @@ def test_a_changed_list_updates_delists_and_relists(fixture_path, variant):
     changed.write_text(text[:start] + text[text.index("</record>", start) + len("</record>\n"):], encoding="utf-8")
 
     run = import_ca(changed, force=True)  # one of seven delisted is over the default delisting limit
-    assert run.counts == {"created": 0, "updated": 1, "unchanged": 5, "delisted": 1, "relisted": 0}
+    assert run.counts == counts(updated=1, unchanged=5, delisted=1)
     assert "Venezuela/1" not in active_keys()
 
     run = import_ca(base)
-    assert run.counts == {"created": 0, "updated": 1, "unchanged": 5, "delisted": 0, "relisted": 1}
+    assert run.counts == counts(updated=1, unchanged=5, relisted=1)
     assert "Venezuela/1" in active_keys()
 
 
@@ -436,3 +442,21 @@ def test_real_2025_file_over_the_2020_one_is_stopped_by_the_delisting_guard(shar
         import_ca(shared_data / REAL_FILES[1])
     assert active_keys() == old
     assert len(old & new) > len(old) // 2
+
+
+@pytest.mark.django_db
+def test_every_regime_is_in_scope_by_default_and_a_scope_counts_the_rest(fixture_path):
+    from entities.audit import Actor
+    from importers.services import source_for, source_update
+
+    path = fixture_path("ca-sema/base.xml")
+    assert source_for("ca-sema").programs == []
+    run = import_ca(path)
+    assert (run.created, run.skipped_out_of_scope) == (7, 0)
+    assert Listing.objects.get(source_record__source_key="Testland/1.1/1").programs == ["Testland"]
+
+    source_update(source=source_for("ca-sema"), actor=Actor.of_system("test"), reason="Terrorism regimes only",
+                  programs=["hamas terrorist attacks"])
+    narrowed = import_ca(path, force=True)  # five of seven leave the scope: over the delisting limit
+    assert (narrowed.unchanged, narrowed.delisted, narrowed.skipped_out_of_scope) == (2, 5, 5)
+    assert active_keys() == {"Hamas Terrorist Attacks/1, Part 1/1", "Hamas Terrorist Attacks/1, Part 2/1"}
