@@ -108,3 +108,54 @@ def numbered_values(text: str) -> list[str]:
     if not text.startswith("(1)"):
         return [text] if text else []
     return [clean(value) for value in re.split(r"\(\d+\)", text) if clean(value)]
+
+
+LEGAL_FORMS = {
+    "ag", "ao", "bv", "b.v.", "cjsc", "co", "co.", "corp", "corp.", "gmbh", "inc", "inc.", "jsc", "limited", "llc",
+    "l.l.c.", "llp", "lp", "ltd", "ltd.", "oao", "ojsc", "ooo", "pao", "pjsc", "plc", "s.a.", "sa", "zao",
+    "ао", "зао", "оао", "ооо", "пао",
+}
+BRACKETS = {"(": ")", "[": "]", "{": "}"}
+QUOTES = {"“": "”", "«": "»", '"': '"'}
+
+
+def split_names(text: str | None) -> list[str]:
+    """
+    Split a free-text list of names ("A, B; C or D") into the names, white space collapsed.
+
+    Separators are semicolons, the word "or", and commas outside brackets and quotes, so that 'Bank "Rossiya,
+    JSC"' and 'Company (North, South)' stay whole; line breaks are white space (lists wrap long names). A
+    piece that is only a legal form ("Trinity, JSC") is not a name of its own: it stays with the name before
+    it. A leading "or"/"and" left by "A, or B" is dropped, and so are empty pieces.
+    """
+    names = []
+    for chunk in re.split(r";|\s+or\s+", text or "", flags=re.IGNORECASE):
+        for piece in _split_commas(chunk):
+            piece = re.sub(r"^(?:or|and)\s+", "", clean(piece), flags=re.IGNORECASE)
+            if names and piece.lower() in LEGAL_FORMS:
+                names[-1] = f"{names[-1]}, {piece}"
+            elif piece:
+                names.append(piece)
+    return names
+
+
+def _split_commas(text: str) -> list[str]:
+    """
+    Split at the commas outside brackets and quotes. Lists leave quotes unclosed now and then: the quotes are
+    then ignored, and if the brackets are unbalanced too, every comma separates.
+    """
+    for pairs in ({**BRACKETS, **QUOTES}, BRACKETS):
+        pieces, current, expected = [], [], []
+        for char in text:
+            if expected and char == expected[-1]:
+                expected.pop()
+            elif char in pairs:
+                expected.append(pairs[char])
+            if char == "," and not expected:
+                pieces.append("".join(current))
+                current = []
+            else:
+                current.append(char)
+        if not expected:
+            return [*pieces, "".join(current)]
+    return text.split(",")
