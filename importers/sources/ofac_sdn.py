@@ -317,7 +317,7 @@ def build_record(*, key, sdn_type, first, last, programs, titles, remarks, names
         gender_raw=facts["gender"].label if facts["gender"] else "",
         titles=tuple(titles),
         narrative=clean_paragraphs(remarks),
-        names=tuple(dict.fromkeys(names)),
+        names=tuple(names),
         birth_dates=tuple(dict.fromkeys(facts["birth_dates"])),
         birth_places=tuple(dict.fromkeys(facts["birth_places"])),
         nationalities=tuple(dict.fromkeys(facts["nationalities"])),
