@@ -60,6 +60,8 @@ NOT_RUN = {  # a command as written (its comment left out; * matches any text): 
     "SCREENSHOTS=1 bin/test*": "runs the browser tests to redraw docs/screenshots/",
     "bin/manage import_source un-sc": DOWNLOAD,
     "bin/manage import_source un-sc --url *": DOWNLOAD,
+    "bin/manage import_source ofac-sdn --file *": "OFAC's files are not shipped with the project "
+                                                  "(tests/importers/test_ofac_sdn.py imports the real ones)",
     "bin/manage COMMAND": "a synopsis",
     "bin/manage help": "Django's own list of commands (not one call_command can run)",
     "bin/manage build_name_index [--workers N]": "a synopsis; the import has built the index (tests/screening)",
