@@ -1,3 +1,3 @@
 """Source modules, one per public list. Importing this package registers them all."""
 
-from importers.sources import un_sc  # noqa: F401
+from importers.sources import au_dfat, un_sc  # noqa: F401
