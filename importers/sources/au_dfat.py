@@ -131,20 +131,25 @@ def sheet_rows(rows):
             "The Australian importer (importers/sources/au_dfat.py) needs updating."
         )
     positions = {name: header.index(name) for name in COLUMNS}
-    unnamed = [index for index, name in enumerate(header) if not name]
+    last = max(positions.values())
+    unnamed = [index for index, name in enumerate(header[:last]) if not name]
     for number, values in enumerate(rows, start=2):
-        if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
-            continue
-        stray = [index for index in [*unnamed, *range(len(header), len(values))]
-                 if index < len(values) and cell_text(values[index], where=f"Row {number}")]
+        where = f"Row {number}"
+        tail = values[last + 1:]
+        # The sheet runs to column IV; any() over its empty tail is the cheap test on every row.
+        stray = [index for index in unnamed if cell_text(values[index], where=where)]
+        if any(tail):
+            stray += [last + 1 + index for index, value in enumerate(tail) if cell_text(value, where=where)]
         if stray:
             column = openpyxl.utils.get_column_letter(stray[0] + 1)
-            raise SourceFormatError(f"Row {number}: a value in column {column}, which has no header.")
+            raise SourceFormatError(f"{where}: a value in column {column}, which has no header.")
+        if not any(cell_text(value, where=where) for value in values[:last + 1]):
+            continue
         row = {name: values[position] if position < len(values) else None for name, position in positions.items()}
-        row["Reference"] = cell_text(row["Reference"], where=f"Row {number}")
+        row["Reference"] = cell_text(row["Reference"], where=where)
         row["row"] = number
         if not REFERENCE.fullmatch(row["Reference"]):
-            raise SourceFormatError(f"Row {number}: {row['Reference'][:50]!r} is not a Reference (e.g. 123, 123a).")
+            raise SourceFormatError(f"{where}: {row['Reference'][:50]!r} is not a Reference (e.g. 123, 123a).")
         yield row
 
 
