@@ -24,17 +24,30 @@ class SourceForm(forms.ModelForm):
     change_reason = forms.CharField(max_length=500, help_text="Why you change the source's settings; kept in its "
                                                               "history.")
 
+    programs = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"size": 60}),
+        help_text="The programs or regimes to import, separated by commas (e.g. SDGT, FTO); empty: all of them.",
+    )
+
     class Meta:
         model = Source
-        fields = ["name", "url", "enabled", "policy", "max_delist_share"]
+        fields = ["name", "url", "enabled", "policy", "programs", "max_delist_share"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["programs"] = ", ".join(self.instance.programs or [])
+
+    def clean_programs(self):
+        return [program.strip() for program in self.cleaned_data["programs"].split(",") if program.strip()]
 
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
     form = SourceForm
-    list_display = ["name", "slug", "enabled", "policy", "url", "max_delist_share", "last_imported_at", "last_run"]
-    fields = ["name", "slug", "url", "enabled", "policy", "max_delist_share", "change_reason", "last_imported_at",
-              "etag", "last_modified", "last_good_file", "last_good_sha256"]
+    list_display = ["name", "slug", "enabled", "policy", "programs", "url", "max_delist_share", "last_imported_at",
+                    "last_run"]
+    fields = ["name", "slug", "url", "enabled", "policy", "programs", "max_delist_share", "change_reason",
+              "last_imported_at", "etag", "last_modified", "last_good_file", "last_good_sha256"]
     readonly_fields = ["slug", "last_imported_at", "etag", "last_modified", "last_good_file", "last_good_sha256"]
     actions = ["run_import_now"]
 

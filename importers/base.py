@@ -44,10 +44,17 @@ class SourceImporter:
     default_url: str = ""
     file_suffix: str = ""  # for the last good file kept on disk, e.g. ".xml"
     default_policy: str = SourcePolicy.PROPOSE  # what new listings do until an analyst sets the source's policy
+    default_programs: tuple[str, ...] = ()  # the programs a new Source imports (its `programs`); empty: all
 
     def parse(self, path: Path) -> ParsedList:
         """Read a downloaded file into validated records, or raise SourceFormatError saying what is wrong."""
         raise NotImplementedError
+
+    def parse_files(self, paths: list[Path]) -> ParsedList:
+        """Read a list published as several files (OFAC's CSV set); most sources publish one, read by ``parse``."""
+        if len(paths) != 1:
+            raise SourceFormatError(f"{self.name} is published as one file; {len(paths)} were given.")
+        return self.parse(paths[0])
 
     def citations(self, record) -> tuple:
         """

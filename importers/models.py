@@ -3,6 +3,8 @@ from django.db import models
 
 from importers.choices import ImportRunStatus, ImportTrigger
 
+COUNTS = ("created", "updated", "unchanged", "delisted", "relisted", "skipped_out_of_scope")
+
 
 class ImportRun(models.Model):
     """
@@ -33,6 +35,9 @@ class ImportRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     delisted = models.PositiveIntegerField(default=0)
     relisted = models.PositiveIntegerField(default=0)
+    skipped_out_of_scope = models.PositiveIntegerField(
+        default=0, help_text="Records of the file under none of the source's programs: not imported.")
+    all_programs = models.BooleanField(default=False, help_text="Imported every program, whatever the source's.")
     error = models.TextField(blank=True)
 
     class Meta:
@@ -44,7 +49,7 @@ class ImportRun(models.Model):
 
     @property
     def counts(self) -> dict[str, int]:
-        return {key: getattr(self, key) for key in ("created", "updated", "unchanged", "delisted", "relisted")}
+        return {key: getattr(self, key) for key in COUNTS}
 
     @property
     def duration(self):

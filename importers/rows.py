@@ -11,7 +11,8 @@ SOURCE_FIELDS = (
     "kind", "caption", "first_name", "second_name", "third_name", "fourth_name", "gender", "titles", "positions",
     "narrative",
 )
-LISTING_FIELDS = ("regime", "list_type", "listed_on", "last_updated", "external_id", "version")
+LISTING_FIELDS = ("regime", "list_type", "listed_on", "last_updated", "external_id", "version", "programs",
+                  "cross_references")
 
 
 def entity_fields(record: EntityRecord) -> dict:
@@ -40,6 +41,8 @@ def build_listings(source_record: SourceRecord, record: EntityRecord) -> list[Li
             last_updated=list(listing.last_updated),
             external_id=listing.external_id,
             version=listing.version,
+            programs=list(listing.programs),
+            cross_references=[vars(reference) for reference in listing.cross_references],
         )
         for listing in record.listings
     ]

@@ -6,6 +6,7 @@ download), parses it completely, and only then syncs it into the registry in one
 fails, the registry is left exactly as it was and the run records why.
 """
 
+import hashlib
 import logging
 import shutil
 from collections.abc import Callable
@@ -30,18 +31,19 @@ logger = logging.getLogger(__name__)
 def source_for(slug: str) -> Source:
     """The Source row of a registered importer, created on first use."""
     importer = get_importer(slug)
-    source, _ = Source.objects.get_or_create(
-        slug=slug, defaults={"name": importer.name, "url": importer.default_url, "policy": importer.default_policy}
-    )
+    source, _ = Source.objects.get_or_create(slug=slug, defaults={
+        "name": importer.name, "url": importer.default_url, "policy": importer.default_policy,
+        "programs": list(importer.default_programs),
+    })
     return source
 
 
-SOURCE_SETTINGS = ("name", "url", "enabled", "policy", "max_delist_share")
+SOURCE_SETTINGS = ("name", "url", "enabled", "policy", "programs", "max_delist_share")
 
 
 @transaction.atomic
 def source_update(*, source: Source, actor: Actor, reason: str, **changes) -> Source:
-    """Change a source's settings (URL, enabled, policy, delisting limit), with a reason kept in its history."""
+    """Change a source's settings (URL, enabled, policy, programs, delisting limit), with a reason in its history."""
     unknown = set(changes) - set(SOURCE_SETTINGS)
     if unknown:
         raise ValueError(f"{', '.join(sorted(unknown))} cannot be set; settings: {', '.join(SOURCE_SETTINGS)}.")
@@ -58,14 +60,17 @@ def import_source(
     slug: str,
     trigger: str,
     user=None,
-    file: str | Path | None = None,
+    file: str | Path | list | None = None,
     url: str | None = None,
     force: bool = False,
+    all_programs: bool = False,
     only_if_reachable: bool = False,
     progress: Callable[[str], None] = lambda message: None,
 ) -> ImportRun:
     """
-    Import source ``slug`` from ``file``, from ``url``, or from the source's configured URL.
+    Import source ``slug`` from ``file`` (a path, or a list of paths for a list published as several files), from
+    ``url``, or from the source's configured URL. Only the records under the source's programs are imported
+    (all of them with ``all_programs``, or when the source names none); the others are counted as skipped.
 
     Returns the finished ImportRun. Raises ImportFailed (with ``.run`` set) when the import is refused
     or fails; the run then records the reason and nothing in the registry has changed.
@@ -79,13 +84,14 @@ def import_source(
         reason = get_importer(slug).unreachable(url or source.url)
         if reason:
             raise SourceUnreachable(reason)
+    files = [Path(path) for path in (file if isinstance(file, list | tuple) else [file] if file else [])]
     run = ImportRun.objects.create(
-        source=source, trigger=trigger, triggered_by=user, forced=force,
-        location=str(file or url or source.url),
+        source=source, trigger=trigger, triggered_by=user, forced=force, all_programs=all_programs,
+        location=" ".join(map(str, files)) or url or source.url,
     )
     try:
         with source_lock(slug):
-            _import(run, source, file=file, url=url, force=force, progress=progress)
+            _import(run, source, files=files, url=url, force=force, progress=progress)
     except ImportFailed as error:
         _finish(run, ImportRunStatus.FAILED, error=str(error))
         error.run = run
@@ -97,13 +103,13 @@ def import_source(
     return run
 
 
-def _import(run: ImportRun, source: Source, *, file, url, force, progress):
+def _import(run: ImportRun, source: Source, *, files, url, force, progress):
     importer = get_importer(source.slug)
     downloaded = None
-    if file:
-        path = Path(file)
-        if not path.is_file():
-            raise ImportFailed(f"No such file: {path}")
+    if files:
+        for path in files:
+            if not path.is_file():
+                raise ImportFailed(f"No such file: {path}")
     else:
         url = url or source.url
         same_url = url == source.url
@@ -116,21 +122,24 @@ def _import(run: ImportRun, source: Source, *, file, url, force, progress):
         if result.not_modified:
             _finish(run, ImportRunStatus.NOT_MODIFIED, error="")
             return
-        path = downloaded = result.path
+        downloaded = result.path
+        files = [downloaded]
     try:
-        run.file_sha256 = sha256_of(path)
-        run.file_size = path.stat().st_size
-        progress(f"Parsing {path.name} ({run.file_size:,} bytes)")
-        parsed = importer.parse(path)
+        run.file_sha256 = files_sha256(files)
+        run.file_size = sum(path.stat().st_size for path in files)
+        progress(f"Parsing {', '.join(path.name for path in files)} ({run.file_size:,} bytes)")
+        parsed = importer.parse_files(files)
+        records = in_scope(parsed.records, source=source, all_programs=run.all_programs)
         run.date_generated = parsed.generated_at
         run.record_count = len(parsed.records)
-        run.save(update_fields=["file_sha256", "file_size", "date_generated", "record_count"])
-        progress(f"Parsed {run.record_count:,} records; applying changes")
+        run.skipped_out_of_scope = len(parsed.records) - len(records)
+        run.save(update_fields=["file_sha256", "file_size", "date_generated", "record_count", "skipped_out_of_scope"])
+        progress(f"Parsed {run.record_count:,} records ({run.skipped_out_of_scope:,} out of scope); applying changes")
 
         actor = Actor.of_importer(source.slug, user=run.triggered_by)
         reason = f"Import run {run.pk} of {source.slug}"
         with transaction.atomic():
-            counts = sync_records(source=source, records=parsed.records, actor=actor, reason=reason, force=force)
+            counts = sync_records(source=source, records=records, actor=actor, reason=reason, force=force)
         for field, value in vars(counts).items():
             setattr(run, field, value)
         if downloaded:
@@ -141,6 +150,25 @@ def _import(run: ImportRun, source: Source, *, file, url, force, progress):
     # Bookkeeping, not a change to the source's settings: no history row.
     Source.objects.filter(pk=source.pk).update(last_imported_at=timezone.now())
     _finish(run, ImportRunStatus.SUCCEEDED, error="")
+
+
+def in_scope(records: list, *, source: Source, all_programs: bool) -> list:
+    """
+    The records under at least one of the source's programs (compared without regard to case); all of them
+    with ``all_programs`` or when the source names none. A record that leaves the scope leaves the registry's
+    view of the source like one the source dropped: it is delisted (and the delisting guard counts it).
+    """
+    wanted = {program.casefold() for program in source.programs}
+    if all_programs or not wanted:
+        return list(records)
+    return [record for record in records if {program.casefold() for program in record.programs} & wanted]
+
+
+def files_sha256(files: list[Path]) -> str:
+    """The SHA-256 of one file; of several, the SHA-256 of their hashes in the order given."""
+    if len(files) == 1:
+        return sha256_of(files[0])
+    return hashlib.sha256("".join(sha256_of(path) for path in files).encode()).hexdigest()
 
 
 def _keep_last_good(source: Source, downloaded: Path, *, run: ImportRun, result):

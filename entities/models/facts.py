@@ -199,6 +199,11 @@ class Listing(EntityFact):
     last_updated = models.JSONField(default=list, blank=True, help_text="Dates the source last amended it.")
     external_id = models.CharField(max_length=100, blank=True, help_text="The source's own record id (UN DATAID).")
     version = models.CharField(max_length=50, blank=True)
+    programs = models.JSONField(default=list, blank=True, help_text="Every program, when the source gives several.")
+    cross_references = models.JSONField(
+        default=list, blank=True,
+        help_text='Other lists\' listings the source cites: [{"source": "un-sc", "reference": …, "text": …}].',
+    )
     status = models.CharField(max_length=20, choices=ListingStatus.choices, default=ListingStatus.ACTIVE)
     delisted_at = models.DateTimeField(null=True, blank=True)
 

@@ -21,6 +21,11 @@ class Source(models.Model):
         max_length=20, choices=SourcePolicy.choices, default=SourcePolicy.PROPOSE,
         help_text="Whether the source's new listings designate directly, or wait in the review queue.",
     )
+    programs = models.JSONField(
+        default=list, blank=True,
+        help_text="The programs or regimes imported (e.g. SDGT, FTO); empty: all. Listings under none of them are "
+        "skipped and counted in each import run.",
+    )
     max_delist_share = models.FloatField(
         default=0.25,
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],

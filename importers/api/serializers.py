@@ -20,7 +20,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
         model = ImportRun
         fields = ["id", "source", "trigger", "status", "forced", "started_at", "finished_at", "location",
                   "file_sha256", "file_size", "date_generated", "record_count", "created", "updated", "unchanged",
-                  "delisted", "relisted", "error"]
+                  "delisted", "relisted", "skipped_out_of_scope", "all_programs", "error"]
 
     def get_location(self, run) -> str:
         # A server-side path says nothing useful to an API client and something about the server.

@@ -15,7 +15,8 @@ from importers.models import ImportRun
 pytestmark = pytest.mark.django_db
 
 JSON_KEYS = {
-    "run", "source", "status", "created", "updated", "unchanged", "delisted", "relisted", "records",
+    "run", "source", "status", "created", "updated", "unchanged", "delisted", "relisted", "skipped_out_of_scope",
+    "records",
     "date_generated", "file_sha256", "error",
 }
 
@@ -43,7 +44,7 @@ def test_json_outcome_of_a_first_import(fixture_path):
     assert set(outcome) == JSON_KEYS
     assert outcome == {
         "run": run.pk, "source": "un-sc", "status": "succeeded",
-        "created": 5, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0,
+        "created": 5, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0, "skipped_out_of_scope": 0,
         "records": 5, "date_generated": "2024-03-01T00:00:01.234Z",
         "file_sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "error": "",
     }

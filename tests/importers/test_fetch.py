@@ -212,7 +212,8 @@ def test_a_download_imports_and_keeps_the_last_good_file(list_server, un_source,
     run = import_un_now()
 
     assert run.status == ImportRunStatus.SUCCEEDED, run.error
-    assert run.counts == {"created": 4, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0}
+    assert run.counts == {"created": 4, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0,
+        "skipped_out_of_scope": 0}
     assert run.location == list_server.url
     assert run.file_sha256 == hashlib.sha256(LIST_V1).hexdigest()
     assert run.date_generated == "2030-01-15T00:00:01.000Z"
@@ -235,7 +236,8 @@ def test_an_unchanged_list_is_not_downloaded_again(list_server, imported_v1, dow
     run = import_un_now()  # the server still holds the same list
 
     assert run.status == ImportRunStatus.NOT_MODIFIED == "not_modified"
-    assert run.counts == {"created": 0, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0}
+    assert run.counts == {"created": 0, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0,
+        "skipped_out_of_scope": 0}
     assert run.error == "" and run.finished_at is not None
     sent = list_server.requests[-1]
     assert sent.get("If-None-Match") == V1_HEADERS["ETag"]
@@ -263,7 +265,8 @@ def test_a_changed_list_is_imported_and_replaces_the_last_good_file(list_server,
 
     assert list_server.requests[-1].get("If-None-Match") == V1_HEADERS["ETag"]
     assert run.status == ImportRunStatus.SUCCEEDED, run.error
-    assert run.counts == {"created": 1, "updated": 1, "unchanged": 3, "delisted": 0, "relisted": 0}
+    assert run.counts == {"created": 1, "updated": 1, "unchanged": 3, "delisted": 0, "relisted": 0,
+        "skipped_out_of_scope": 0}
     assert last_good(download_settings).read_bytes() == LIST_V2
     source = Source.objects.get(slug="un-sc")
     assert (source.etag, source.last_modified) == (V2_HEADERS["ETag"], V2_HEADERS["Last-Modified"])
@@ -322,7 +325,8 @@ def test_a_failed_download_changes_nothing(case, requests_made, list_server, imp
     run = ImportRun.objects.get(pk=failure.value.run.pk)
     assert run.status == ImportRunStatus.FAILED and run.finished_at is not None
     assert run.error.startswith(f"Downloading {url} failed"), run.error
-    assert run.counts == {"created": 0, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0}
+    assert run.counts == {"created": 0, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0,
+        "skipped_out_of_scope": 0}
     if case == "404":
         assert "HTTP 404" in run.error
     assert_untouched(imported_v1, download_settings)

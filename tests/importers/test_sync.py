@@ -104,7 +104,8 @@ def test_first_import_creates_one_entity_per_record_and_records_the_run(base_imp
     run = base_imported
 
     assert run.status == ImportRunStatus.SUCCEEDED
-    assert run.counts == {"created": 5, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0}
+    assert run.counts == {"created": 5, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0,
+        "skipped_out_of_scope": 0}
     assert run.record_count == 5
     assert run.date_generated == "2024-03-01T00:00:01.234Z"
     assert run.error == ""
@@ -231,7 +232,8 @@ def test_reimport_of_the_same_file_changes_nothing_and_writes_no_entity_rows(
         run = import_un(fixture_path("un/base.xml"))
 
     assert run.status == ImportRunStatus.SUCCEEDED
-    assert run.counts == {"created": 0, "updated": 0, "unchanged": 5, "delisted": 0, "relisted": 0}
+    assert run.counts == {"created": 0, "updated": 0, "unchanged": 5, "delisted": 0, "relisted": 0,
+        "skipped_out_of_scope": 0}
     assert snapshot((Entity, *FACT_MODELS)) == facts_before
     assert history_counts((Entity, *FACT_MODELS, SourceRecord)) == history_before
     assert dict(Entity.objects.values_list("pk", "updated_at")) == updated_at_before
@@ -258,7 +260,8 @@ def test_same_list_in_another_layout_and_with_another_date_changes_nothing(base_
 
     run = import_un(fixture_path("un/base-one-line-per-record.xml"))
 
-    assert run.counts == {"created": 0, "updated": 0, "unchanged": 5, "delisted": 0, "relisted": 0}
+    assert run.counts == {"created": 0, "updated": 0, "unchanged": 5, "delisted": 0, "relisted": 0,
+        "skipped_out_of_scope": 0}
     assert run.date_generated == "2024-03-02T19:04:40.335-05:00"
     assert snapshot((Entity, *FACT_MODELS)) == before
 
@@ -284,7 +287,8 @@ def test_newer_list_gives_exactly_the_expected_counts(next_imported):
     run, _ = next_imported
 
     assert run.status == ImportRunStatus.SUCCEEDED
-    assert run.counts == {"created": 1, "updated": 2, "unchanged": 2, "delisted": 1, "relisted": 0}
+    assert run.counts == {"created": 1, "updated": 2, "unchanged": 2, "delisted": 1, "relisted": 0,
+        "skipped_out_of_scope": 0}
     assert Entity.objects.count() == 6
     assert Entity.objects.filter(state=DesignationState.DESIGNATED).count() == 5
 
@@ -365,7 +369,8 @@ def test_relisting_reactivates_the_same_entity_and_keeps_the_gap_in_history(next
 
     run = import_un(fixture_path("un/relisted.xml"))
 
-    assert run.counts == {"created": 0, "updated": 0, "unchanged": 5, "delisted": 0, "relisted": 1}
+    assert run.counts == {"created": 0, "updated": 0, "unchanged": 5, "delisted": 0, "relisted": 1,
+        "skipped_out_of_scope": 0}
     back = entity("KPi.901")
     assert back.pk == ids["KPi.901"]
     assert Entity.objects.count() == 6
@@ -391,7 +396,8 @@ def test_relisting_with_changed_content_counts_as_relisted_and_updates_the_facts
 
     run = import_un(changed)
 
-    assert run.counts == {"created": 0, "updated": 0, "unchanged": 5, "delisted": 0, "relisted": 1}
+    assert run.counts == {"created": 0, "updated": 0, "unchanged": 5, "delisted": 0, "relisted": 1,
+        "skipped_out_of_scope": 0}
     back = entity("KPi.901")
     assert back.state == DesignationState.DESIGNATED
     assert back.documents.get().number == "470000002"
@@ -459,7 +465,8 @@ def test_delist_guard_refuses_an_import_that_would_delist_too_much(base_imported
     run = last_run()
     assert refused.value.run == run
     assert (run.status, run.error) == (ImportRunStatus.FAILED, message)
-    assert run.counts == {"created": 0, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0}
+    assert run.counts == {"created": 0, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0,
+        "skipped_out_of_scope": 0}
     assert run.record_count == 2
     assert run.finished_at is not None
 
@@ -468,7 +475,8 @@ def test_forced_import_applies_a_large_delisting(base_imported, import_un, fixtu
     run = import_un(fixture_path("un/shrunk.xml"), force=True)
 
     assert run.forced
-    assert run.counts == {"created": 0, "updated": 0, "unchanged": 2, "delisted": 3, "relisted": 0}
+    assert run.counts == {"created": 0, "updated": 0, "unchanged": 2, "delisted": 3, "relisted": 0,
+        "skipped_out_of_scope": 0}
     assert set(Entity.objects.filter(state=DesignationState.DELISTED).values_list("caption", flat=True)) == {
         "MARYAM EXAMPLA", "PAK SAMPLE HO", "FIXTURE FRONT FOR TESTING",
     }
@@ -502,7 +510,8 @@ def test_failed_import_leaves_the_registry_exactly_as_it_was(base_imported, impo
     assert run.status == ImportRunStatus.FAILED
     assert run.error == str(refused.value) != ""
     assert run.finished_at is not None
-    assert run.counts == {"created": 0, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0}
+    assert run.counts == {"created": 0, "updated": 0, "unchanged": 0, "delisted": 0, "relisted": 0,
+        "skipped_out_of_scope": 0}
     assert ImportRun.objects.filter(status=ImportRunStatus.SUCCEEDED).count() == 1
 
 

@@ -17,10 +17,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("source", help=f"The source to import: one of {', '.join(importer_slugs())}.")
         where = parser.add_mutually_exclusive_group()
-        where.add_argument("--file", help="Import this local file instead of downloading.")
+        where.add_argument("--file", action="append", help="Import this local file instead of downloading; give it "
+                           "once per file for a list published as several (OFAC's sdn.csv, add.csv, alt.csv, …).")
         where.add_argument("--url", help="Download from this URL instead of the source's configured one.")
         parser.add_argument(
             "--force", action="store_true", help="Apply even if it would delist more than the source's limit at once."
+        )
+        parser.add_argument(
+            "--all-programs", action="store_true",
+            help="Import every program of the list, not only the source's (its `programs`, edited in the admin).",
         )
         parser.add_argument(
             "--only-if-reachable", action="store_true",
@@ -31,13 +36,13 @@ class Command(BaseCommand):
             "--json", dest="as_json", action="store_true", help="Print one JSON object with the outcome."
         )
 
-    def handle(self, *args, source, file, url, force, only_if_reachable, as_json, **options):
+    def handle(self, *args, source, file, url, force, all_programs, only_if_reachable, as_json, **options):
         if source not in importer_slugs():
             raise CommandError(f"Unknown source {source!r}; known sources: {', '.join(importer_slugs())}.")
         show_progress = not as_json and sys.stderr.isatty()
         try:
             run = import_source(
-                slug=source, trigger=ImportTrigger.COMMAND, file=file, url=url, force=force,
+                slug=source, trigger=ImportTrigger.COMMAND, file=file, url=url, force=force, all_programs=all_programs,
                 only_if_reachable=only_if_reachable, progress=self.progress if show_progress else lambda message: None,
             )
         except SourceUnreachable as error:
