@@ -13,12 +13,13 @@ from datetime import datetime
 import openpyxl
 import pytest
 
+from entities.audit import Actor
 from entities.choices import DateType, EntityCategory, EntityKind, ListingStatus, NameType
 from entities.models import Entity, Listing, SourceRecord
 from importers.base import SourceFormatError, get_importer
 from importers.choices import ImportRunStatus, ImportTrigger
 from importers.records import BirthDateData, CrossReference, PlaceData
-from importers.services import import_source
+from importers.services import import_source, source_for, source_update
 from importers.sources.text import list_items, text_dates
 
 REAL_FILES = "australia/*regulation8_consolidated*.xlsx"
@@ -413,7 +414,9 @@ def test_cold_import_creates_every_record_then_a_reimport_changes_nothing(xlsx):
 
     again = import_au(xlsx(name="again.xlsx"))
 
-    assert again.counts == {"created": 0, "updated": 0, "unchanged": 6, "delisted": 0, "relisted": 0}
+    assert again.counts == {
+        "created": 0, "updated": 0, "unchanged": 6, "delisted": 0, "relisted": 0, "skipped_out_of_scope": 0,
+    }
 
 
 @pytest.mark.django_db
@@ -426,7 +429,9 @@ def test_a_changed_list_updates_delists_and_relists(xlsx):
 
     changed = import_au(xlsx(change, name="changed.xlsx"), force=True)
 
-    assert changed.counts == {"created": 0, "updated": 1, "unchanged": 4, "delisted": 1, "relisted": 0}
+    assert changed.counts == {
+        "created": 0, "updated": 1, "unchanged": 4, "delisted": 1, "relisted": 0, "skipped_out_of_scope": 0,
+    }
     assert Listing.objects.get(reference_number="905").status == ListingStatus.DELISTED
     assert Entity.objects.get(source_records__source_key="902").caption == "FIXTURE FRONT RENAMED"
 
@@ -447,3 +452,28 @@ def test_a_broken_file_leaves_the_registry_unchanged(xlsx, tmp_path):
         import_au(broken)
 
     assert sorted(SourceRecord.objects.values_list("source_key", "content_hash")) == before
+
+
+@pytest.mark.django_db
+def test_listings_keep_their_programs_and_the_un_listings_they_implement(xlsx):
+    import_au(xlsx())
+
+    libya = Listing.objects.get(reference_number="905")
+    assert libya.programs == ["1970 (Libya)", "1973 (Libya)"]
+    assert libya.cross_references == [
+        {"source": "un-sc", "reference": "", "text": "1970 (Libya)"},
+        {"source": "un-sc", "reference": "", "text": "1973 (Libya)"},
+    ]
+    assert Listing.objects.get(reference_number="904").cross_references == []
+
+
+@pytest.mark.django_db
+def test_every_listing_is_in_the_default_scope_and_a_narrower_one_counts_the_rest(xlsx):
+    assert source_for("au-dfat").programs == []
+    source_update(source=source_for("au-dfat"), actor=Actor.of_system("test"), reason="Terrorism only",
+                  programs=["1988 (taliban)", "1373 (2001)", "1267/1989/2253 (ISIL (Da'esh) and Al-Qaida)"])
+
+    run = import_au(xlsx())
+
+    assert (run.created, run.skipped_out_of_scope) == (3, 3)
+    assert import_au(xlsx(name="all.xlsx"), all_programs=True).created == 3
