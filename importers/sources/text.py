@@ -66,7 +66,7 @@ def list_items(text: str | None) -> list[str]:
     return items
 
 
-MONTHS = {name: number for number, name in enumerate(
+TEXT_MONTHS = {name: number for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 # The forms lists write a date in, most precise first: "11 Apr. 1963", "23-Apr-68", "March 16, 1972",
@@ -151,7 +151,7 @@ def _text_date(match, *, what: str, earliest: int) -> tuple[str | None, int]:
     day_text = groups.get("d1") or groups.get("d2") or groups.get("d3")
     if not day_text:
         return None, found_year
-    month = int(month_text) if month_text.isdigit() else MONTHS[month_text[:3].lower()]
+    month = int(month_text) if month_text.isdigit() else TEXT_MONTHS[month_text[:3].lower()]
     try:
         return date(found_year, month, int(day_text)).isoformat(), found_year
     except ValueError:
