@@ -217,3 +217,127 @@ def un_references(text: str) -> list[tuple[str, str]]:
         for reference in UN_REFERENCE.findall(phrase):
             found.setdefault(reference, clean(phrase).rstrip("."))
     return list(found.items())
+
+
+# Lists written as "a) first b) second; third": a lower-case letter and a bracket opens an item, and a
+# semicolon or a line break ends one.
+LIST_MARKER = re.compile(r"(?:^|(?<=\s)|(?<=;))[a-z]\)\s*")
+LIST_SEPARATOR = re.compile(r"\s*(?:;|\n)\s*")
+# Words lists put in a cell to say it has no value.
+PLACEHOLDERS = {"", "na", "n/a", "n.a.", "none", "nil", "unknown", "not known", "-"}
+
+
+def list_items(text: str | None) -> list[str]:
+    """
+    The items of a free-text cell that lists several values: "a) Syria b) Iraq", "Iraq; Lebanon", one per
+    line. Placeholders ("NA", "None", "Unknown") and empty items are dropped; each item is cleaned.
+    """
+    items = []
+    for chunk in LIST_SEPARATOR.split(text or ""):
+        for item in LIST_MARKER.split(chunk):
+            item = clean(item).strip(" ,;")
+            if item.lower() not in PLACEHOLDERS:
+                items.append(item)
+    return items
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# The forms lists write a date in, most precise first: "11 Apr. 1963", "23-Apr-68", "March 16, 1972",
+# "19/08/1974", "05.09.1990", "Nov. 1973", "03/1965", "1963".
+TEXT_DATE = re.compile(
+    rf"(?<![\w/.])(?P<d1>\d{{1,2}})\.?[\s-]*(?P<m1>{_MONTH})[\s-]*(?P<y1>\d{{4}}|\d{{2}})(?![\w/])"
+    rf"|\b(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}),\s*(?P<y2>\d{{4}})\b"
+    rf"|(?<![\w/.])(?P<d3>\d{{1,2}})[/.](?P<m3>\d{{1,2}})[/.]\s?(?P<y3>\d{{4}}|\d{{2}})(?![\w/])"
+    rf"|\b(?P<m4>{_MONTH}),?\s+(?P<y4>\d{{4}})\b"
+    rf"|(?<![\w/.])(?P<m5>\d{{1,2}})/(?P<y5>\d{{4}})(?![\w/])"
+    rf"|(?<![\w.])(?<!\b\d/)(?<!\b\d\d/)(?P<y6>\d{{4}})(?!\w)",
+    re.IGNORECASE,
+)
+APPROXIMATE = re.compile(r"\b(?:approximately|approx\.?|circa|c\.|about|around)\s*$", re.IGNORECASE)
+BETWEEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)
+RANGE_JOINER = re.compile(r"\s*(?:-|–|to|/)\s*", re.IGNORECASE)
+BETWEEN_JOINER = re.compile(r"\s*(?:and|-|–|to)\s*", re.IGNORECASE)
+NOT_GREGORIAN = re.compile(r"\s*\(\s*hijri", re.IGNORECASE)
+# What a cell of dates may hold besides its dates: list markers, separators, "or", "alt DOB".
+DATE_FILLER = re.compile(
+    r"\b[a-z]\)|\b(?:or|and|to|between|approximately|approx|circa|c|about|around|alt|dob|born)\b|[\s;,.:>/()–-]+",
+    re.IGNORECASE,
+)
+
+
+def text_dates(text: str, *, what: str, earliest: int = 1850) -> list:
+    """
+    Every date a free-text cell gives, as BirthDateData, in the cell's order: full dates in the usual English
+    forms, years, "Approximately 1960", "c. 1960", "Between 1963 and 1968", "1956-1957". A date in another
+    calendar ("24/06/1402 (Hijri Calendar)") is skipped. When the cell says more than its dates ("(as Ali
+    Thafir Abdallah)", "this aka only"), every date carries the whole cell as its note; a cell with words and
+    no date gives one date of unknown type with the cell as its note.
+
+    An impossible date (31/02/1960), a year before ``earliest`` or in the future, or a range that ends before
+    it starts raises SourceFormatError naming ``what``.
+    """
+    from entities.choices import DateType
+    from importers.records import BirthDateData
+
+    text = clean(text)
+    if text.lower() in PLACEHOLDERS:
+        return []
+    found = []  # [date type, ISO date or None, year, end year of a range]
+    position, between = 0, False
+    for match in TEXT_DATE.finditer(text):
+        before, position = text[position:match.start()], match.end()
+        if NOT_GREGORIAN.match(text, match.end()):
+            continue
+        iso, found_year = _text_date(match, what=what, earliest=earliest)
+        joiner = BETWEEN_JOINER if between else RANGE_JOINER
+        if found and found[-1][0] != DateType.BETWEEN and joiner.fullmatch(before):
+            if found_year < found[-1][2]:
+                raise SourceFormatError(f"{what}: a range from {found[-1][2]} to {found_year} ends before it starts.")
+            found[-1] = [DateType.BETWEEN, None, found[-1][2], found_year]
+        elif BETWEEN.search(before) or APPROXIMATE.search(before):
+            found.append([DateType.APPROXIMATELY, iso, found_year, None])
+        else:
+            found.append([DateType.EXACT, iso, found_year, None])
+        between = bool(BETWEEN.search(before))
+    note = text if clean(DATE_FILLER.sub(" ", TEXT_DATE.sub(" ", text))) else ""
+    dates = [
+        BirthDateData(date_type=kind, from_year=start, to_year=end, note=note) if kind == DateType.BETWEEN
+        else BirthDateData(date_type=kind, date=iso, note=note) if iso
+        else BirthDateData(date_type=kind, year=start, note=note)
+        for kind, iso, start, end in found
+    ]
+    if not dates and note:
+        dates.append(BirthDateData(date_type=DateType.UNKNOWN, note=note))
+    return dates
+
+
+def _text_date(match, *, what: str, earliest: int) -> tuple[str | None, int]:
+    """(ISO date or None when only the year is known, year) of one TEXT_DATE match."""
+    groups = {name: value for name, value in match.groupdict().items() if value}
+    year_text = next(groups[name] for name in ("y1", "y2", "y3", "y4", "y5", "y6") if name in groups)
+    found_year = int(year_text)
+    if len(year_text) == 2:  # "23-Apr-68": the last century unless that is still to come
+        found_year += 2000 if found_year <= date.today().year % 100 else 1900
+    if not earliest <= found_year <= date.today().year:
+        raise SourceFormatError(f"{what}: {match.group(0)!r} is not a plausible date.")
+    month_text = groups.get("m1") or groups.get("m2") or groups.get("m3")
+    day_text = groups.get("d1") or groups.get("d2") or groups.get("d3")
+    if not day_text:
+        return None, found_year
+    month = int(month_text) if month_text.isdigit() else MONTHS[month_text[:3].lower()]
+    try:
+        return date(found_year, month, int(day_text)).isoformat(), found_year
+    except ValueError:
+        raise SourceFormatError(f"{what}: {match.group(0)!r} is not a date.") from None
+
+
+def first_full_date(text: str) -> str:
+    """The ISO form of the first full date (day, month and year) in a free text, or "" when it gives none."""
+    for match in TEXT_DATE.finditer(clean(text)):
+        if match.group("d1") or match.group("d2") or match.group("d3"):
+            try:
+                iso, _ = _text_date(match, what="", earliest=1)
+            except SourceFormatError:
+                continue
+            return iso
+    return ""
