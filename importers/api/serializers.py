@@ -9,7 +9,7 @@ from importers.models import ImportRun
 class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
-        fields = ["slug", "name", "url", "enabled", "max_delist_share", "last_imported_at"]
+        fields = ["slug", "name", "url", "enabled", "programs", "max_delist_share", "last_imported_at"]
 
 
 class ImportRunSerializer(serializers.ModelSerializer):

@@ -20,16 +20,21 @@ def runs(registry, import_un, api_file):
     return list(ImportRun.objects.order_by("started_at", "id"))
 
 
-def test_sources_list_the_un_list_with_its_last_import(api, registry):
+def test_sources_list_every_source_and_the_uns_last_import(api, registry):
     response = api.get("/api/v1/sources/")
     assert response.status_code == 200
-    [source] = response.json()
-    assert source["slug"] == "un-sc"
+    sources = {source["slug"]: source for source in response.json()}
+    assert set(sources) == {"un-sc", "ofac-sdn", "uk-ofsi", "au-dfat", "ca-sema"}
+    source = sources["un-sc"]
     assert source["name"] and source["url"].startswith("https://")
     assert source["enabled"] is True
     assert source["max_delist_share"] == 0.25
     assert source["last_imported_at"]
-    assert set(source) == {"slug", "name", "url", "enabled", "max_delist_share", "last_imported_at"}
+    assert source["programs"] == []
+    assert set(source) == {"slug", "name", "url", "enabled", "programs", "max_delist_share", "last_imported_at"}
+    assert sources["ofac-sdn"]["programs"] == ["SDGT", "SDT", "FTO", "NS-PLC", "HIFPAA"]
+    assert sources["ofac-sdn"]["last_imported_at"] is None
+    assert all(source["url"].startswith("https://") for source in sources.values())
     detail = api.get("/api/v1/sources/un-sc/")
     assert detail.status_code == 200 and detail.json() == source
     assert api.get("/api/v1/sources/no-such-source/").status_code == 404
