@@ -15,10 +15,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from entities import audit
 from entities.audit import Actor, delete, event, field_changes, history_kwargs, item_change, save, snapshot
+from entities.bulk import insert_with_history
 from entities.choices import AuditAction, ListingStatus, RelationshipState
 from entities.models import Entity, Listing, Relationship, SourceRecord
 from entities.services import lifecycle
@@ -126,6 +127,10 @@ class Sync:
     def history(self) -> dict:
         return history_kwargs(self.actor, self.reason)
 
+    @property
+    def new_rows(self) -> dict:
+        return {"user": self.actor.user, "reason": self.reason}
+
     def updated(self, entity_id, changes: list, **details):
         return event(entity_id, AuditAction.UPDATED, actor=self.actor, reason=self.reason, when=self.now,
                      changes=changes, public=self.public[entity_id], **details)
@@ -139,8 +144,8 @@ class Sync:
                                        "first_listed": first_listed(record)}, policy=self.source.policy, when=self.now)
             for record in records
         ]
-        bulk_create_with_history(entities, Entity, **self.history)
-        source_records = bulk_create_with_history(
+        insert_with_history(entities, Entity, **self.new_rows)
+        source_records = insert_with_history(
             [
                 SourceRecord(
                     source=self.source, source_key=record.key, external_id=record.external_id, entity=entity,
@@ -149,7 +154,7 @@ class Sync:
                 )
                 for record, entity in zip(records, entities, strict=True)
             ],
-            SourceRecord, **self.history,
+            SourceRecord, **self.new_rows,
         )
         rows: dict[type, list] = defaultdict(list)
         for record, source_record in zip(records, source_records, strict=True):
@@ -157,7 +162,7 @@ class Sync:
                 rows[model].extend(facts)
             rows[Listing].extend(build_listings(source_record, record))
         for model, objects in rows.items():
-            bulk_create_with_history(objects, model, **self.history)
+            insert_with_history(objects, model, **self.new_rows)
         return lifecycle.source_created(entities, source=self.source, keys=[record.key for record in records],
                                         actor=self.actor, reason=self.reason, when=self.now)
 
@@ -224,7 +229,7 @@ class Sync:
                     changes.append((fact.entity_id, item_change(label, before=fact_text(fact), public=True,
                                                                 item_id=fact.pk)))
                     delete(fact, actor=self.actor, reason=self.reason)
-        bulk_create_with_history(to_create, model, **self.history)
+        insert_with_history(to_create, model, **self.new_rows)
         return changes
 
     def upsert_listings(self, source_records: list[SourceRecord], fresh: dict[int, EntityRecord]) -> list[tuple]:
@@ -248,7 +253,7 @@ class Sync:
                     changes.append((existing.entity_id, item_change(
                         "listing", before=before, after=snapshot(existing, LISTING_FIELDS), public=True,
                         item_id=existing.pk)))
-        bulk_create_with_history(to_create, Listing, **self.history)
+        insert_with_history(to_create, Listing, **self.new_rows)
         bulk_update_with_history(to_update, Listing, list(LISTING_FIELDS), **self.history)
         return changes
 

@@ -20,9 +20,9 @@ API, Celery tasks and the shell cannot go around them.
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
-from entities.audit import Actor, event, field_changes, history_kwargs, item_change, record, save, snapshot
+from entities.audit import Actor, event, field_changes, item_change, record, save, snapshot
+from entities.bulk import insert_with_history
 from entities.choices import (
     ActorKind,
     AuditAction,
@@ -221,11 +221,11 @@ def source_created(entities: list[Entity], *, source, keys: list[str], actor: Ac
     """The events of a source's new entities (saved by the caller); under ``propose``, their proposals too."""
     proposals = {}
     if source.policy == SourcePolicy.PROPOSE:
-        made = bulk_create_with_history(
+        made = insert_with_history(
             [Proposal(entity=entity, kind=ProposalKind.DESIGNATE, reason=f"New listing {key} on {source.name}.",
                       proposer_kind=actor.kind(), created_at=when, details={"source": source.slug, "source_key": key})
              for entity, key in zip(entities, keys, strict=True)],
-            Proposal, **history_kwargs(actor, reason),
+            Proposal, user=actor.user, reason=reason,
         )
         proposals = {proposal.entity_id: proposal.pk for proposal in made}
     return [
