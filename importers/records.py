@@ -7,6 +7,7 @@ everything the source said, not only what the entity tables use.
 """
 
 import dataclasses
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -114,7 +115,7 @@ class EntityRecord:
     listings: tuple[ListingData, ...] = ()
 
     def payload(self) -> dict:
-        payload = dataclasses.asdict(self)
+        payload = plain(self)
         for listing in payload["listings"]:
             for name in LATER_LISTING_FIELDS:
                 if not listing[name]:
@@ -133,6 +134,25 @@ class EntityRecord:
     def programs(self) -> set[str]:
         """Every program or regime it is listed under: what a source's scope is checked against."""
         return {program for listing in self.listings for program in listing.all_programs}
+
+
+def plain(value):
+    """
+    ``value`` with its dataclasses as dicts and its tuples as lists, as JSON holds them. ``dataclasses.asdict``
+    does the same but deep-copies every value on the way, which was most of a no-op import of a large list.
+    """
+    if dataclasses.is_dataclass(value):
+        return {name: plain(getattr(value, name)) for name in field_names(type(value))}
+    if isinstance(value, tuple | list):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
+
+
+@functools.cache
+def field_names(cls) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
 
 
 @dataclass(frozen=True)
