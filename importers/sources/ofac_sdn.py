@@ -13,6 +13,9 @@ OFAC publishes the same list in two shapes, both read here:
 The ``uid`` / ``ent_num`` identifies a listing for good and is the record key. Vessels and aircraft are
 imported as organisations (the registry knows people and organisations only) with their type as the listing's
 ``list_type``, so that nothing OFAC lists is silently dropped and their names can be screened.
+
+This module is the importer and the CSV set; ``ofac_xml`` reads the XML, and ``ofac_records`` builds the
+records of both (the remarks' facts, the category by program).
 """
 
 import csv
@@ -21,82 +24,30 @@ import re
 from pathlib import Path
 
 from django.conf import settings
-from lxml import etree
 
-from entities.choices import DateType, EntityCategory, EntityKind, Gender, NameType
+from entities.choices import NameType
 from importers.base import SourceFormatError, SourceImporter, register
 from importers.records import (
-    BirthDateData,
-    CrossReference,
-    DocumentData,
     EntityRecord,
-    ListingData,
     NameData,
     ParsedList,
     PlaceData,
 )
-from importers.sources.text import (
-    clean,
-    clean_paragraphs,
-    day_month_year,
-    month_day_year,
-    split_last_first,
-    un_references,
+from importers.sources.ofac_records import (
+    ALIAS_TYPES,
+    SDN_TYPES,
+    TERRORISM_PROGRAMS,
+    build_record,
+    person_name,
+    remark_facts,
 )
-from importers.xmlsafe import iter_records
-
-# OFAC's counter-terrorism programs: Global Terrorism (EO 13224), Middle East peace terrorists (EO 12947),
-# Foreign Terrorist Organizations (State Department), the non-SDN Palestinian Legislative Council list (Hamas
-# members, under the Global Terrorism regulations) and the Hizballah International Financing Prevention Act.
-# [IRGC] is left out: it marks Iran-program designations; the IRGC's own terrorism listings carry [SDGT]/[FTO].
-TERRORISM_PROGRAMS = ("SDGT", "SDT", "FTO", "NS-PLC", "HIFPAA")
-XML_NAMESPACES = {
-    "http://tempuri.org/sdnList.xsd",
-    "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/XML",
-}
-ENTRY_FIELDS = {
-    "uid", "firstName", "lastName", "title", "sdnType", "remarks", "programList", "idList", "akaList",
-    "addressList", "nationalityList", "citizenshipList", "dateOfBirthList", "placeOfBirthList", "vesselInfo",
-}
-LIST_ITEMS = {  # list element -> (item element, the item's allowed children)
-    "programList": ("program", set()),
-    "idList": ("id", {"uid", "idType", "idNumber", "idCountry", "issueDate", "expirationDate"}),
-    "akaList": ("aka", {"uid", "type", "category", "lastName", "firstName"}),
-    "addressList": ("address", {
-        "uid", "address1", "address2", "address3", "city", "stateOrProvince", "postalCode", "country", "region",
-    }),
-    "nationalityList": ("nationality", {"uid", "country", "mainEntry"}),
-    "citizenshipList": ("citizenship", {"uid", "country", "mainEntry"}),
-    "dateOfBirthList": ("dateOfBirthItem", {"uid", "dateOfBirth", "mainEntry"}),
-    "placeOfBirthList": ("placeOfBirthItem", {"uid", "placeOfBirth", "mainEntry"}),
-}
-VESSEL_FIELDS = {"callSign", "vesselType", "vesselFlag", "vesselOwner", "tonnage", "grossRegisteredTonnage"}
-SDN_TYPES = {"individual": "Individual", "": "Entity", "entity": "Entity", "vessel": "Vessel", "aircraft": "Aircraft"}
-ALIAS_TYPES = {"a.k.a.": NameType.ALIAS, "aka": NameType.ALIAS, "n.k.a.": NameType.ALIAS, "nka": NameType.ALIAS,
-               "f.k.a.": NameType.FORMER, "fka": NameType.FORMER}
-ALIAS_CATEGORIES = {"strong": NameType.ALIAS, "weak": NameType.WEAK_ALIAS}
-GENDERS = {"male": Gender.MALE, "female": Gender.FEMALE}
+from importers.sources.ofac_xml import parse_xml
+from importers.sources.text import clean, split_last_first
 
 # The CSV files, by their number of columns.
 PRIMARY, ADDRESSES, ALIASES, COMMENTS = 12, 6, 5, 2
 SHAPES = {PRIMARY: "sdn.csv", ADDRESSES: "add.csv", ALIASES: "alt.csv", COMMENTS: "sdn_comments.csv"}
 VESSEL_COLUMNS = ("Call_Sign", "Vess_type", "Tonnage", "GRT", "Vess_flag", "Vess_owner")
-
-# An identity document or other identifier in the remarks: "Passport A123 (Iran) issued 01 Jan 2001 expires
-# 01 Jan 2011", "Tax ID No. 7701 (Russia)", "Website http://…". Its type ends with one of these words.
-DOCUMENT_TYPE = (
-    r"[^0-9;]*(?:\b(?:Passport|ID|No\.|Number|Identification|License|Card|Code \(USCC\)|D\.N\.I\.|C\.U\.I\.T\.|"
-    r"C\.U\.R\.P\.|R\.F\.C\.|SSN|SWIFT/BIC|MMSI|ISIN|Website|Email Address|Digital Currency Address - \w+)|#)"
-)
-DOCUMENT = re.compile(
-    rf"(?P<type>{DOCUMENT_TYPE})\s+(?P<number>[^()]+?)(?:\s+\((?P<country>[^()]+)\))?"
-    r"(?:\s+issued (?P<issued>\d{1,2} \w{3} \d{4}))?(?:\s+expires (?P<expires>\d{1,2} \w{3} \d{4}))?"
-)
-REMARK = re.compile(  # one phrase of the remarks, by the fact it states
-    r"DOB:?\s+(?P<dob>.+)|POB:?\s+(?P<pob>.+)|(?:nationality|citizen)\s+(?P<nationality>.+)|"
-    r"Gender\s+(?P<gender>Male|Female)|(?P<aka>[afn])\.k\.a\.,?\s+'(?P<alias>.+)'"
-)
-MAX_FIELD = 200  # the registry's document and place columns
 
 
 @register
@@ -225,264 +176,4 @@ def csv_record(row: list[str], extras: dict[int, list[list[str]]]) -> EntityReco
             for address in extras.get(ADDRESSES, []) if any(address[2:])
         ],
         extra=vessel,
-    )
-
-
-def person_name(name: str) -> str:
-    last, first = split_last_first(name)
-    return f"{first} {last}".strip()
-
-
-def remark_facts(remarks: str) -> dict:
-    """
-    The facts in OFAC's remarks, phrases separated by ";": "DOB 01 Jan 1970; alt. DOB 1971; POB Gaza;
-    nationality Iran; citizen Iraq; Gender Male; Passport A123 (Iran); a.k.a. 'X'; f.k.a. 'Y'". The a.k.a.s
-    in remarks are OFAC's weak aliases (its strong ones are in alt.csv). Phrases that are no fact stay only in
-    the narrative.
-    """
-    facts = {"names": [], "birth_dates": [], "birth_places": [], "nationalities": [], "documents": [], "gender": ""}
-    for phrase in re.split(r";\s+", remarks.strip().rstrip(".")):
-        phrase = phrase.strip().removeprefix("alt. ")
-        found = REMARK.fullmatch(phrase)
-        if found and found["dob"]:
-            facts["birth_dates"].append(birth_date(found["dob"]))
-        elif found and found["pob"]:
-            facts["birth_places"].append(birth_place(found["pob"]))
-        elif found and found["nationality"]:
-            facts["nationalities"].append(found["nationality"])
-        elif found and found["gender"]:
-            facts["gender"] = GENDERS[found["gender"].lower()]
-        elif found and found["aka"]:
-            name_type = NameType.FORMER if found["aka"] == "f" else NameType.WEAK_ALIAS
-            facts["names"].append(NameData(full_name=found["alias"], name_type=name_type, quality="weak"))
-        elif not phrase.startswith("Linked To") and (found := DOCUMENT.fullmatch(phrase)):
-            if len(found.group("number")) <= MAX_FIELD:
-                facts["documents"].append(DocumentData(
-                    document_type=clean(found.group("type")), number=found.group("number"),
-                    country_of_issue=found.group("country") or "",
-                    date_of_issue=day_month_year(found.group("issued") or ""),
-                    note=f"expires {found.group('expires')}" if found.group("expires") else "",
-                ))
-    return facts
-
-
-def birth_date(text: str) -> BirthDateData:
-    """A date of birth as OFAC writes it: "01 Jan 1970", "Jan 1970", "1970", "circa 1970", "1968 to 1970"."""
-    text = clean(text).rstrip(".")
-    plain = re.sub(r"^circa\s+", "", text)
-    date_type = DateType.APPROXIMATELY if plain != text else DateType.EXACT
-    if full := day_month_year(plain):
-        return BirthDateData(date_type=date_type, date=full, year=int(full[:4]))
-    if re.fullmatch(r"\d{4}", plain):
-        return BirthDateData(date_type=date_type, year=int(plain))
-    if found := re.fullmatch(r"[A-Za-z]{3,9} (\d{4})", plain):
-        return BirthDateData(date_type=date_type, year=int(found.group(1)), note=text)
-    if found := re.fullmatch(r"(?:.*\D)?(\d{4})\s*(?:to|-)\s*(?:.*\D)?(\d{4})", plain):
-        note = "" if re.fullmatch(r"\d{4} to \d{4}", text) else text
-        return BirthDateData(date_type=DateType.BETWEEN, from_year=int(found.group(1)),
-                             to_year=int(found.group(2)), note=note)
-    return BirthDateData(date_type=DateType.UNKNOWN, note=text[:MAX_FIELD])
-
-
-def birth_place(text: str) -> PlaceData:
-    """"Culiacan, Sinaloa, Mexico" -> city, state/province, country; a place without commas is kept as a note."""
-    parts = [part.strip() for part in clean(text).rstrip(".").split(",") if part.strip()]
-    if len(parts) < 2 or any(len(part) > MAX_FIELD for part in parts):
-        return PlaceData(note=clean(text))
-    return PlaceData(city=parts[0], state_province=", ".join(parts[1:-1]), country=parts[-1])
-
-
-def build_record(*, key, sdn_type, first, last, programs, titles, remarks, names, facts, addresses, extra):
-    is_person = sdn_type == "Individual"
-    kind = EntityKind.PERSON if is_person else EntityKind.ORGANISATION
-    listing = ListingData(
-        regime=programs[0],
-        reference_number=key,
-        list_type=sdn_type,
-        programs=tuple(programs),
-        cross_references=tuple(
-            CrossReference(source="un-sc", reference=reference, text=phrase)
-            for reference, phrase in un_references(remarks)
-        ),
-        extra=extra,
-    )
-    return EntityRecord(
-        key=key,
-        kind=kind,
-        caption=f"{first} {last}".strip(),
-        category=default_category(kind, programs),
-        first_name=first,
-        second_name=last if first else "",
-        gender=facts["gender"],
-        gender_raw=facts["gender"].label if facts["gender"] else "",
-        titles=tuple(titles),
-        narrative=clean_paragraphs(remarks),
-        names=tuple(names),
-        birth_dates=tuple(dict.fromkeys(facts["birth_dates"])),
-        birth_places=tuple(dict.fromkeys(facts["birth_places"])),
-        nationalities=tuple(dict.fromkeys(facts["nationalities"])),
-        addresses=tuple(addresses),
-        documents=tuple(dict.fromkeys(facts["documents"])),
-        listings=(listing,),
-    )
-
-
-def default_category(kind: str, programs: list[str]) -> str:
-    if not {program.upper() for program in programs} & set(TERRORISM_PROGRAMS):
-        return EntityCategory.OTHER_DESIGNATED_ENTITY
-    if kind == EntityKind.PERSON:
-        return EntityCategory.VIOLENT_EXTREMIST_INDIVIDUAL
-    return EntityCategory.VIOLENT_EXTREMIST_ORGANISATION
-
-
-# --- The sdnList XML -----------------------------------------------------------------------------------------
-
-
-def parse_xml(path: Path) -> ParsedList:
-    namespace = root_namespace(path)
-    tag = f"{{{namespace}}}" if namespace else ""
-    records, keys, header = [], set(), {}
-    elements = iter_records(
-        path, root_tag=f"{tag}sdnList", record_tags={f"{tag}sdnEntry", f"{tag}publshInformation"},
-        max_bytes=settings.IMPORT_MAX_BYTES,
-    )
-    for element in elements:
-        if element.tag == f"{tag}publshInformation":
-            header = children(element, {"Publish_Date", "Record_Count"}, namespace, "publshInformation")
-            continue
-        fields = children(element, ENTRY_FIELDS, namespace, "sdnEntry")
-        record = xml_record(fields, namespace)
-        if record.key in keys:
-            raise SourceFormatError(f"sdnEntry uid {record.key} appears twice in the file.")
-        keys.add(record.key)
-        records.append(record)
-    if not records:
-        raise SourceFormatError("The file lists no sdnEntry: refusing an empty list.")
-    count = text_of(header, "Record_Count")
-    if count and count != str(len(records)):
-        raise SourceFormatError(f"The file says it has {count} records (Record_Count) but lists {len(records)}.")
-    published = month_day_year(text_of(header, "Publish_Date"), what="Publish_Date")
-    return ParsedList(records=records, generated_at=published)
-
-
-def root_namespace(path: Path) -> str:
-    """The namespace of the root element, read safely before the whole file is parsed; known ones only."""
-    try:
-        for _, element in etree.iterparse(str(path), events=("start",), resolve_entities=False, no_network=True,
-                                          load_dtd=False):
-            namespace = etree.QName(element).namespace or ""
-            break
-    except etree.XMLSyntaxError:
-        return ""  # iter_records reports the error with its place
-    if namespace and namespace not in XML_NAMESPACES:
-        raise SourceFormatError(f"The root element's namespace {namespace!r} is not one OFAC has used.")
-    return namespace
-
-
-def children(element, allowed: set[str], namespace: str, where: str) -> dict[str, list]:
-    """Group the element's children by local name, refusing any element the list has never used."""
-    grouped: dict[str, list] = {}
-    for child in element:
-        name = etree.QName(child)
-        if (name.namespace or "") != namespace or name.localname not in allowed:
-            raise SourceFormatError(
-                f"{where}: unexpected element <{name.localname}>. The list's format has changed; "
-                "the OFAC importer (importers/sources/ofac_sdn.py) needs updating."
-            )
-        grouped.setdefault(name.localname, []).append(child)
-    return grouped
-
-
-def text_of(fields: dict, tag: str) -> str:
-    elements = fields.get(tag)
-    return clean(elements[0].text) if elements else ""
-
-
-def items(fields: dict, list_tag: str, namespace: str, where: str) -> list[dict[str, str]]:
-    """The items of a list element (akaList, idList, …) as dicts of cleaned texts."""
-    item_tag, allowed = LIST_ITEMS[list_tag]
-    found = []
-    for wrapper in fields.get(list_tag, []):
-        for item in children(wrapper, {item_tag}, namespace, f"{where} {list_tag}").get(item_tag, []):
-            if not allowed:
-                found.append({"": clean(item.text)})
-                continue
-            grouped = children(item, allowed, namespace, f"{where} {item_tag}")
-            found.append({tag: text_of(grouped, tag) for tag in grouped})
-    return found
-
-
-def xml_record(fields: dict, namespace: str) -> EntityRecord:
-    key = text_of(fields, "uid")
-    where = f"sdnEntry {key or '(no uid)'}"
-    if not re.fullmatch(r"\d{1,10}", key):
-        raise SourceFormatError(f"{where}: the uid must be a number.")
-    sdn_type = text_of(fields, "sdnType")
-    if sdn_type.lower() not in SDN_TYPES or not sdn_type:
-        raise SourceFormatError(f"{where}: unknown sdnType {sdn_type!r}.")
-    programs = [item[""] for item in items(fields, "programList", namespace, where) if item[""]]
-    last, first = text_of(fields, "lastName"), text_of(fields, "firstName")
-    if not last or not programs:
-        raise SourceFormatError(f"{where}: lastName and a program are required.")
-    names = [NameData(full_name=f"{first} {last}".strip(), name_type=NameType.PRIMARY)]
-    for aka in items(fields, "akaList", namespace, where):
-        if aka.get("type", "").lower() not in ALIAS_TYPES or aka.get("category", "").lower() not in ALIAS_CATEGORIES:
-            raise SourceFormatError(
-                f"{where}: unknown aka type {aka.get('type')!r} or category {aka.get('category')!r}."
-            )
-        former = ALIAS_TYPES[aka["type"].lower()] == NameType.FORMER
-        names.append(NameData(
-            full_name=f"{aka.get('firstName', '')} {aka.get('lastName', '')}".strip(),
-            name_type=NameType.FORMER if former else ALIAS_CATEGORIES[aka["category"].lower()],
-            quality=aka["category"], note=aka["type"],
-        ))
-    facts = {
-        "names": [], "gender": "", "documents": [], "information": [],
-        "birth_dates": [birth_date(item["dateOfBirth"]) for item in items(fields, "dateOfBirthList", namespace, where)
-                        if item.get("dateOfBirth")],
-        "birth_places": [birth_place(item["placeOfBirth"])
-                         for item in items(fields, "placeOfBirthList", namespace, where) if item.get("placeOfBirth")],
-        "nationalities": [item["country"] for list_tag in ("nationalityList", "citizenshipList")
-                          for item in items(fields, list_tag, namespace, where) if item.get("country")],
-    }
-    for identifier in items(fields, "idList", namespace, where):
-        xml_identifier(identifier, facts)
-    vessel = {}
-    for element in fields.get("vesselInfo", []):
-        vessel.update({tag: text_of(grouped, tag) for grouped in [children(element, VESSEL_FIELDS, namespace, where)]
-                       for tag in grouped if text_of(grouped, tag)})
-    if facts["information"]:
-        vessel["information"] = facts["information"]
-    return build_record(
-        key=key, sdn_type=SDN_TYPES[sdn_type.lower()], first=first, last=last, programs=programs,
-        titles=[text_of(fields, "title")] if text_of(fields, "title") else [],
-        remarks=(fields["remarks"][0].text or "") if "remarks" in fields else "", names=names, facts=facts,
-        addresses=[xml_address(address) for address in items(fields, "addressList", namespace, where)],
-        extra=vessel,
-    )
-
-
-def xml_identifier(identifier: dict[str, str], facts: dict) -> None:
-    """An idList entry is a gender, an identity document, or other information (kept on the listing)."""
-    id_type, number = identifier.get("idType", ""), identifier.get("idNumber", "")
-    if id_type == "Gender" and number.lower() in GENDERS:
-        facts["gender"] = GENDERS[number.lower()]
-    elif re.fullmatch(DOCUMENT_TYPE, id_type) and len(number) <= MAX_FIELD and len(id_type) <= MAX_FIELD:
-        facts["documents"].append(DocumentData(
-            document_type=id_type, number=number, country_of_issue=identifier.get("idCountry", ""),
-            date_of_issue=day_month_year(identifier.get("issueDate", "")),
-            note=f"expires {identifier['expirationDate']}" if identifier.get("expirationDate") else "",
-        ))
-    else:
-        facts["information"].append(f"{id_type} {number}".strip())
-
-
-def xml_address(address: dict[str, str]) -> PlaceData:
-    return PlaceData(
-        street=", ".join(address[tag] for tag in ("address1", "address2", "address3") if address.get(tag)),
-        city=address.get("city", ""),
-        state_province=address.get("stateOrProvince", ""),
-        zip_code=address.get("postalCode", ""),
-        country=address.get("country", ""),
-        note=address.get("region", ""),
     )
