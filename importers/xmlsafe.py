@@ -72,3 +72,21 @@ def _check_root(element, root_tag):
         )
     if element.tag != root_tag:
         raise SourceFormatError(f"The root element is <{element.tag}>, expected <{root_tag}>: this is not that list.")
+
+
+def children_by_name(element, allowed: set[str], *, where: str, importer: str, namespace: str = "") -> dict:
+    """
+    Group an element's children by their local name, refusing any name the list has never used, or one in
+    another namespace: a change in a source's format must be looked at, not guessed at. ``importer`` names
+    the module to update, for the message.
+    """
+    grouped: dict[str, list] = {}
+    for child in element:
+        name = etree.QName(child) if isinstance(child.tag, str) else None
+        if name is None or (name.namespace or "") != namespace or name.localname not in allowed:
+            shown = name.localname if name is not None else "a comment or instruction"
+            raise SourceFormatError(
+                f"{where}: unexpected element <{shown}>. The list's format has changed; {importer} needs updating."
+            )
+        grouped.setdefault(name.localname, []).append(child)
+    return grouped

@@ -31,7 +31,7 @@ from importers.sources.ofac_records import (
     build_record,
 )
 from importers.sources.text import clean, day_month_year, month_day_year
-from importers.xmlsafe import iter_records
+from importers.xmlsafe import children_by_name, iter_records
 
 XML_NAMESPACES = {
     "http://tempuri.org/sdnList.xsd",
@@ -99,16 +99,8 @@ def root_namespace(path: Path) -> str:
 
 def children(element, allowed: set[str], namespace: str, where: str) -> dict[str, list]:
     """Group the element's children by local name, refusing any element the list has never used."""
-    grouped: dict[str, list] = {}
-    for child in element:
-        name = etree.QName(child)
-        if (name.namespace or "") != namespace or name.localname not in allowed:
-            raise SourceFormatError(
-                f"{where}: unexpected element <{name.localname}>. The list's format has changed; "
-                "the OFAC importer (importers/sources/ofac_sdn.py) needs updating."
-            )
-        grouped.setdefault(name.localname, []).append(child)
-    return grouped
+    return children_by_name(element, allowed, where=where, namespace=namespace,
+                            importer="the OFAC importer (importers/sources/ofac_xml.py)")
 
 
 def text_of(fields: dict, tag: str) -> str:

@@ -24,7 +24,7 @@ from importers.records import (
     PlaceData,
 )
 from importers.sources.text import clean, clean_paragraphs, iso_date, year
-from importers.xmlsafe import iter_records
+from importers.xmlsafe import children_by_name, iter_records
 
 INDIVIDUAL_FIELDS = {
     "DATAID", "VERSIONNUM", "FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME", "UN_LIST_TYPE",
@@ -173,15 +173,7 @@ def default_category(kind: str, regime: str) -> str:
 
 def children_by_tag(element, allowed: set[str], *, where: str) -> dict[str, list]:
     """Group the element's children by tag, refusing any tag the list has never used."""
-    grouped: dict[str, list] = {}
-    for child in element:
-        if child.tag not in allowed:
-            raise SourceFormatError(
-                f"{where}: unexpected element <{child.tag}>. The list's format has changed; "
-                "the UN importer (importers/sources/un_sc.py) needs updating."
-            )
-        grouped.setdefault(child.tag, []).append(child)
-    return grouped
+    return children_by_name(element, allowed, where=where, importer="the UN importer (importers/sources/un_sc.py)")
 
 
 def text_of(fields: dict, tag: str) -> str:
