@@ -23,7 +23,7 @@ from partners import services
 from partners.choices import SubmissionStatus
 from partners.limits import submit_allowed
 from partners.models import Submission, SubmissionMessage
-from partners.validation import MESSAGE_LENGTH, SubmissionInvalid, parse_csv, validate
+from partners.validation import MESSAGE_LENGTH, SubmissionInvalid, parse_csv, parse_upload, validate
 
 
 class CSVParser(BaseParser):
@@ -160,11 +160,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def rows(self, request):
         upload = request.FILES.get("file") if request.content_type.startswith("multipart/") else None
         if upload is not None:
-            if upload.size > settings.PARTNER_UPLOAD_MAX_BYTES:
-                raise SubmissionInvalid([{"row": 0, "field": "file", "message": (
-                    f"The file is {upload.size:,} bytes; the limit is {settings.PARTNER_UPLOAD_MAX_BYTES:,} bytes.")}],
-                    status=413)
-            return parse_csv(upload.read())
+            return parse_upload(upload)
         if request.content_type.startswith("multipart/"):
             raise SubmissionInvalid([{"row": 0, "field": "file", "message": "Attach the CSV file as field 'file'."}])
         if isinstance(request.data, bytes):

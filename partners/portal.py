@@ -32,7 +32,7 @@ from partners.choices import MessageAuthor, SubmissionStatus
 from partners.forms import AnswerForm, SubmissionForm, UploadForm
 from partners.limits import submit_allowed
 from partners.models import Submission
-from partners.validation import COLUMN_NAMES, COLUMNS, SubmissionInvalid, parse_csv, validate
+from partners.validation import COLUMN_NAMES, COLUMNS, SubmissionInvalid, parse_upload, validate
 
 PAGE_SIZE = 25
 # Who wrote a message, as the partner reads it: never which analyst, nor which of its own people.
@@ -129,7 +129,7 @@ def submission_upload(request, actor):
             return refused
         if form.is_valid():
             try:
-                made = services.submit(actor=actor, rows=read_upload(form.cleaned_data["file"]))
+                made = services.submit(actor=actor, rows=parse_upload(form.cleaned_data["file"]))
             except SubmissionInvalid as invalid:
                 context["errors"] = invalid.errors
                 status = 413 if invalid.status == 413 else 200
@@ -137,16 +137,6 @@ def submission_upload(request, actor):
                 messages.success(request, f"{len(made)} submission{'s' if len(made) != 1 else ''} received.")
                 return redirect("partners:submissions")
     return render(request, "partners/submission_upload.html", {**context, "partner": actor.partner}, status=status)
-
-
-def read_upload(upload) -> list[dict]:
-    """An uploaded CSV file's validated rows; one over the size cap is refused before it is read."""
-    cap = settings.PARTNER_UPLOAD_MAX_BYTES
-    if upload.size > cap:
-        raise SubmissionInvalid([{"row": 0, "field": "file", "message": (
-            f"The file is {upload.size:,} bytes; the limit is {cap:,} bytes. Split it into smaller files.")}],
-            status=413)
-    return parse_csv(upload.read())
 
 
 @partner_view

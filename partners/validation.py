@@ -285,6 +285,16 @@ def parse_csv(data: bytes) -> list[dict]:
     return valid
 
 
+def parse_upload(upload) -> list[dict]:
+    """An uploaded CSV file's validated rows (the portal's form, the API's multipart field); one over the size cap
+    is refused before it is read."""
+    cap = upload_max_bytes()
+    if upload.size > cap:
+        raise SubmissionInvalid([error(0, "file", f"The file is {upload.size:,} bytes; the limit is {cap:,} bytes. "
+                                                  "Split it into smaller files.")], status=413)
+    return parse_csv(upload.read())
+
+
 def from_csv_row(row: dict) -> tuple[dict, list]:
     """One CSV row as a submission dict, and the problems only the CSV form can have."""
     problems = []

@@ -10,8 +10,7 @@ from django.test import Client
 from entities.audit import Actor
 from partners import services
 from partners.models import Submission
-from partners.portal import read_upload
-from partners.validation import COLUMN_NAMES, SubmissionInvalid
+from partners.validation import COLUMN_NAMES, SubmissionInvalid, parse_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +151,7 @@ def test_an_upload_over_the_cap_is_refused_before_it_is_read(settings):
 
     settings.PARTNER_UPLOAD_MAX_BYTES = 1024
     with pytest.raises(SubmissionInvalid) as refused:
-        read_upload(Huge())
+        parse_upload(Huge())
     assert refused.value.status == 413
     assert "the limit is 1,024 bytes" in str(refused.value)
 
