@@ -70,8 +70,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
                   "created_at", "updated_at"]
 
     def get_entity(self, submission) -> str | None:
-        entity = submission.entity
-        return str(entity.pk) if entity is not None and entity.first_designated_at is not None else None
+        entity_id = submission.public_entity_id
+        return str(entity_id) if entity_id is not None else None
 
 
 class SubmittedSerializer(serializers.ModelSerializer):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from entities.choices import EntityKind
+from entities.services.common import is_public
 from partners.choices import MessageAuthor, SubmissionAction, SubmissionRequest, SubmissionStatus
 
 
@@ -103,6 +104,11 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.primary_name} ({self.partner})"
+
+    @property
+    def public_entity_id(self):
+        """The id of the entity it is about, once the registry has made that entity public; None before."""
+        return self.entity_id if self.entity is not None and is_public(self.entity) else None
 
     @property
     def primary_name(self) -> str:

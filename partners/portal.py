@@ -187,7 +187,6 @@ def render_detail(request, actor, submission: Submission, form: AnswerForm):
 
 def detail_context(submission: Submission, form: AnswerForm) -> dict:
     """What the partner may read of its submission: what it sent, where it stands, and the conversation."""
-    entity = submission.entity
     return {
         "submission": submission,
         "names": [{"name": name["name"], "type": NameType(name["type"]).label} for name in submission.names],
@@ -195,7 +194,7 @@ def detail_context(submission: Submission, form: AnswerForm) -> dict:
         # Validation lets only http(s) addresses in; a link is made of nothing else all the same.
         "evidence": [{**item, "linked": item["url"].lower().startswith(("http://", "https://"))}
                      for item in submission.evidence],
-        "entity": entity.pk if entity is not None and entity.first_designated_at is not None else None,
+        "entity": submission.public_entity_id,
         "conversation": [{"author": AUTHORS[message.author], "body": message.body, "at": message.created_at}
                          for message in submission.messages.all()],
         "answerable": submission.status == SubmissionStatus.INFORMATION_REQUESTED,

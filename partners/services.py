@@ -24,7 +24,7 @@ from entities.choices import AuditAction, DateType, DesignationState, ProposalKi
 from entities.countries import country_name
 from entities.models import BirthDate, Entity, Evidence, Name, Nationality, Proposal
 from entities.services import CurationError, NotAllowed
-from entities.services.common import require_perm, require_reason, touch
+from entities.services.common import is_public, require_perm, require_reason, touch
 from entities.services.items import EVIDENCE_FIELDS, NAME_FIELDS
 from entities.signals import send_names_changed
 from partners.choices import (
@@ -214,8 +214,7 @@ def attach(*, submission: Submission, entity: Entity, actor: Actor, reason: str)
                             f"{submission.get_kind_display().lower()}.")
     submission.entity = entity
     _add_facts(entity, submission, actor=actor, reason=reason)
-    public = entity.first_designated_at is not None
-    outcome = (f"Added to the registry's entity {entity.pk}." if public
+    outcome = (f"Added to the registry's entity {entity.pk}." if is_public(entity)
                else "Added to an entity the registry is already reviewing.")
     _move(submission, Status.ATTACHED, SubmissionAction.ATTACHED, actor=actor, reason=reason, outcome=outcome,
           entity=str(entity.pk))
