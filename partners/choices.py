@@ -26,6 +26,8 @@ class SubmissionStatus(models.TextChoices):
 
 # Statuses an analyst still has to act on: the submissions review queue.
 TO_REVIEW = (SubmissionStatus.RECEIVED, SubmissionStatus.PENDING)
+# Statuses in which analysts can still act on a submission: to review, or waiting for the partner's answer.
+REVIEWABLE = (*TO_REVIEW, SubmissionStatus.INFORMATION_REQUESTED)
 # Statuses after which nothing more happens to a submission.
 FINAL = (SubmissionStatus.ATTACHED, SubmissionStatus.REJECTED, SubmissionStatus.DESIGNATED,
          SubmissionStatus.NOT_DESIGNATED, SubmissionStatus.DELISTED, SubmissionStatus.NOT_DELISTED)

@@ -5,9 +5,6 @@ from django.db.models import Count, Q
 from partners.choices import TO_REVIEW, SubmissionStatus
 from partners.models import Submission
 
-# What the submissions review queue lists by default: what analysts act on, and what waits for the partner.
-IN_REVIEW = (*TO_REVIEW, SubmissionStatus.INFORMATION_REQUESTED)
-
 
 def submission_review_counts() -> dict:
     """{"to_review": submissions an analyst has to act on, "waiting": those waiting for the partner's answer}."""

@@ -28,7 +28,7 @@ from entities.services.common import is_public, require_perm, require_reason, to
 from entities.services.items import EVIDENCE_FIELDS, NAME_FIELDS
 from entities.signals import send_names_changed
 from partners.choices import (
-    FINAL,
+    REVIEWABLE,
     MessageAuthor,
     SubmissionAction,
     SubmissionRequest,
@@ -329,7 +329,7 @@ def _locked(submission: Submission) -> Submission:
 
 def _reviewable(submission: Submission) -> Submission:
     submission = _locked(submission)
-    if submission.status in FINAL or submission.status == Status.ACCEPTED:
+    if submission.status not in REVIEWABLE:
         raise CurationError(f"Nothing more can be done with this submission: it is "
                             f"{submission.get_status_display().lower()}.")
     return submission

@@ -22,9 +22,8 @@ from entities.countries import country_name
 from entities.models import Entity
 from entities.services import CurationError
 from partners import services
-from partners.choices import FINAL, SubmissionRequest, SubmissionStatus
+from partners.choices import FINAL, REVIEWABLE, SubmissionRequest, SubmissionStatus
 from partners.models import Submission
-from partners.selectors import IN_REVIEW
 from registry.csv_safe import safe_row
 
 CSV_COLUMNS = ["id", "partner", "status", "kind", "request", "primary_name", "other_names", "rationale", "created_at"]
@@ -49,7 +48,7 @@ class QueueStatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() is None:
-            return queryset.filter(status__in=IN_REVIEW)
+            return queryset.filter(status__in=REVIEWABLE)
         if self.value() == self.ALL:
             return queryset
         return queryset.filter(status=self.value())
